@@ -1,0 +1,69 @@
+//! The one scalar trait the whole workspace is generic over.
+//!
+//! Everything numeric — tape values, gradients, ops — is written once against
+//! [`Float`] and instantiated for `f32` (training speed) and `f64` (gradient
+//! checks). Bundling the bounds here keeps every other signature short.
+
+use std::fmt::{Debug, Display};
+use std::iter::Sum;
+use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
+
+use ndarray::{LinalgScalar, ScalarOperand};
+use num_traits::{Float as NumFloat, FromPrimitive};
+
+/// A floating-point scalar the tape can compute with: `f32` or `f64`.
+///
+/// ```
+/// use autograd::Float;
+/// fn half<F: Float>(x: F) -> F { x * F::of(0.5) }
+/// assert_eq!(half(3.0_f32), 1.5);
+/// assert_eq!(half(3.0_f64), 1.5);
+/// ```
+pub trait Float:
+    NumFloat
+    + LinalgScalar
+    + ScalarOperand
+    + FromPrimitive
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+    + Sum
+    + Debug
+    + Display
+    + Default
+    + Send
+    + Sync
+    + 'static
+{
+    /// Converts an `f64` constant (a literal in an op's formula) to `Self`: `F::of(0.5)`.
+    fn of(x: f64) -> Self;
+    /// Widens to `f64` (for printing, checking and summaries).
+    fn as_f64(self) -> f64;
+    /// A short name for messages: `"f32"` or `"f64"`.
+    const NAME: &'static str;
+}
+
+impl Float for f32 {
+    #[inline]
+    fn of(x: f64) -> Self {
+        x as f32
+    }
+    #[inline]
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+    const NAME: &'static str = "f32";
+}
+
+impl Float for f64 {
+    #[inline]
+    fn of(x: f64) -> Self {
+        x
+    }
+    #[inline]
+    fn as_f64(self) -> f64 {
+        self
+    }
+    const NAME: &'static str = "f64";
+}

@@ -1,0 +1,115 @@
+//! The backward pass: one reverse sweep over the tape, and the
+//! [`Gradients`] it produces.
+//!
+//! Because node `i` only reads nodes `< i`, walking the tape from the root
+//! down to 0 visits every node after all of its consumers — the chain rule
+//! needs nothing more. Nodes that no gradient-requiring leaf reaches are
+//! skipped, and an op's backward is called only for inputs that need it, so
+//! no gradient nobody asked for is ever computed. Fan-out accumulates:
+//! `x + x` gives `∂/∂x = 2`.
+
+use std::ops::Index;
+
+use ndarray::Array2;
+use smallvec::SmallVec;
+
+use crate::op::BackwardCtx;
+use crate::tape::{NodeId, NodeKind};
+use crate::{Float, Shape, Tape, Var};
+
+/// ∂root/∂node for every node on the path from a gradient-requiring leaf to
+/// the root. Independent of the tape's borrow: keep it after the tape is reset.
+#[derive(Debug, Clone)]
+pub struct Gradients<F: Float> {
+    tape_id: u64,
+    grads: Vec<Option<Array2<F>>>,
+}
+
+impl<F: Float> Gradients<F> {
+    /// The gradient for `var`, or `None` if no path from the root reaches it
+    /// or it does not require a gradient.
+    ///
+    /// # Panics
+    /// If `var` belongs to another tape (or to this tape before a reset).
+    #[track_caller]
+    pub fn get(&self, var: Var<'_, F>) -> Option<&Array2<F>> {
+        assert!(
+            var.tape().id() == self.tape_id,
+            "{}",
+            crate::Error::ForeignNode {
+                context: "Gradients::get"
+            }
+        );
+        self.grads.get(var.id().index()).and_then(Option::as_ref)
+    }
+
+    /// The gradient for node `id` of the tape these gradients came from.
+    pub fn get_by_id(&self, id: NodeId) -> Option<&Array2<F>> {
+        self.grads.get(id.index()).and_then(Option::as_ref)
+    }
+}
+
+impl<F: Float> Index<Var<'_, F>> for Gradients<F> {
+    type Output = Array2<F>;
+
+    #[track_caller]
+    fn index(&self, var: Var<'_, F>) -> &Array2<F> {
+        match self.get(var) {
+            Some(g) => g,
+            None => panic!(
+                "no gradient for node {}: it does not require a gradient \
+                 (a constant or detached value) or the root does not depend on it; \
+                 use `Gradients::get` to handle this case",
+                var.id()
+            ),
+        }
+    }
+}
+
+/// Runs backward from `root` seeded with `upstream` (already shape-checked).
+pub(crate) fn sweep<F: Float>(tape: &Tape<F>, root: NodeId, upstream: Array2<F>) -> Gradients<F> {
+    let nodes = tape.nodes.borrow();
+    let mut grads: Vec<Option<Array2<F>>> = Vec::with_capacity(root.0 + 1);
+    grads.resize_with(root.0 + 1, || None);
+    if nodes[root.0].requires_grad {
+        grads[root.0] = Some(upstream);
+    }
+    for i in (0..=root.0).rev() {
+        let node = &nodes[i];
+        let NodeKind::Op(op) = &node.kind else {
+            continue;
+        };
+        // Everything before `i` may receive gradient; `i` itself is read-only.
+        let (earlier, rest) = grads.split_at_mut(i);
+        let Some(upstream) = rest[0].as_ref() else {
+            continue;
+        };
+        let inputs: SmallVec<[&Array2<F>; 2]> =
+            node.inputs.iter().map(|j| &*nodes[j.0].value).collect();
+        let ctx = BackwardCtx {
+            inputs: &inputs,
+            output: &node.value,
+            upstream,
+        };
+        for (wrt, input) in node.inputs.iter().enumerate() {
+            if !nodes[input.0].requires_grad {
+                continue;
+            }
+            let grad = op.backward(&ctx, wrt);
+            debug_assert_eq!(
+                Shape::of(&grad),
+                Shape::of(inputs[wrt]),
+                "{}: backward for input {wrt} has the wrong shape",
+                op.name()
+            );
+            match &mut earlier[input.0] {
+                Some(total) => *total += &grad,
+                empty => *empty = Some(grad),
+            }
+        }
+    }
+    Gradients {
+        tape_id: tape.id(),
+        grads,
+    }
+}

@@ -1,0 +1,81 @@
+//! The [`Op`] trait: what every operation on the tape provides.
+//!
+//! An op is a forward function plus, for each input, the product of the
+//! upstream gradient with that input's local Jacobian (a vector–Jacobian
+//! product). Each op lives in its own file under `ops/` with its doc
+//! (formula and local derivative), its kink rule, its `Var` method and its
+//! hand-computed tests; the tape only ever calls this trait.
+
+use ndarray::Array2;
+
+use crate::ties::Branch;
+use crate::{Float, Result, Shape};
+
+/// What `backward` may look at: the op's inputs and output as computed in
+/// the forward pass, and the gradient of the loss with respect to the output.
+#[derive(Debug)]
+pub struct BackwardCtx<'a, F: Float> {
+    /// Input values, in the order the op received them.
+    pub inputs: &'a [&'a Array2<F>],
+    /// The op's output value.
+    pub output: &'a Array2<F>,
+    /// ∂L/∂output, the same shape as `output`.
+    pub upstream: &'a Array2<F>,
+}
+
+/// One operation: forward, per-input vector–Jacobian product, and (for
+/// branching ops) the decision log.
+///
+/// Implement this to add a custom op; record it with
+/// [`Tape::try_apply`](crate::Tape::try_apply).
+///
+/// ```
+/// use autograd::{BackwardCtx, Op, Result, Shape, Tape};
+/// use ndarray::{array, Array2};
+///
+/// /// y = x³, dy/dx = 3x².
+/// struct Cube;
+/// impl Op<f64> for Cube {
+///     fn name(&self) -> &'static str { "cube" }
+///     fn output_shape(&self, inputs: &[Shape]) -> Result<Shape> { Ok(inputs[0]) }
+///     fn forward(&mut self, inputs: &[&Array2<f64>]) -> Array2<f64> {
+///         inputs[0].mapv(|x| x * x * x)
+///     }
+///     fn backward(&self, ctx: &BackwardCtx<'_, f64>, _wrt: usize) -> Array2<f64> {
+///         ctx.upstream * &ctx.inputs[0].mapv(|x| 3.0 * x * x)
+///     }
+/// }
+///
+/// let tape = Tape::new();
+/// let x = tape.leaf(array![[2.0]]);
+/// let y = tape.try_apply(Cube, &[x]).unwrap();
+/// assert_eq!(y.backward()[x], array![[12.0]]);
+/// ```
+pub trait Op<F: Float>: 'static {
+    /// Short name used in messages, the Wengert list and decision logs.
+    fn name(&self) -> &'static str;
+
+    /// The name with parameters, for display (`leaky_relu[α=0.01]`).
+    fn label(&self) -> String {
+        self.name().to_string()
+    }
+
+    /// Validates the input shapes and returns the output shape. Errors name
+    /// the op and every shape involved. Called before [`Op::forward`], which
+    /// may therefore assume valid shapes.
+    fn output_shape(&self, inputs: &[Shape]) -> Result<Shape>;
+
+    /// Computes the output from the inputs.
+    fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F>;
+
+    /// Returns ∂L/∂inputs\[wrt\] given `ctx.upstream` = ∂L/∂output; its shape
+    /// is the shape of `inputs[wrt]` (broadcast axes already summed). Called
+    /// only for inputs that need a gradient.
+    fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F>;
+
+    /// For branching ops: which branch each output element took (see
+    /// [`crate::ties`]). Called only while decision recording is on.
+    fn decisions(&self, _inputs: &[&Array2<F>], _output: &Array2<F>) -> Option<Vec<Branch>> {
+        None
+    }
+}

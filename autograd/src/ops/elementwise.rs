@@ -1,0 +1,139 @@
+//! The shared machinery for elementwise ops, so each op file states only
+//! its formula and local derivative.
+//!
+//! * [`UnaryFn`] — `y = f(x)` elementwise; backward is `upstream ⊙ f'(x)`.
+//! * [`BinaryFn`] — `y = f(a, b)` elementwise with 2-D broadcasting;
+//!   backward is `upstream ⊙ ∂f/∂a` (or `∂f/∂b`) summed over broadcast axes.
+//!
+//! Both backward passes give exactly zero where the upstream gradient is
+//! zero, even if the local derivative is infinite there (sqrt at 0 behind a
+//! mask), so masked branches never leak NaN.
+
+use ndarray::{Array2, Zip};
+
+use crate::op::{BackwardCtx, Op};
+use crate::shape::{broadcast_shapes, broadcast_view, sum_to_shape};
+use crate::ties::Branch;
+use crate::{Float, Result, Shape};
+
+/// `g · slope`, but exactly 0 when `g` is 0 (so ∞ or NaN slopes behind a
+/// zero upstream gradient do not leak).
+#[inline]
+pub(crate) fn chain<F: Float>(g: F, slope: F) -> F {
+    if g == F::zero() { F::zero() } else { g * slope }
+}
+
+/// An elementwise function of one matrix.
+pub(crate) trait UnaryFn<F: Float>: 'static {
+    /// The op's name.
+    const NAME: &'static str;
+    /// True for ops with a kink (they override [`UnaryFn::branch`]).
+    const BRANCHING: bool = false;
+    /// `f(x)`.
+    fn value(&self, x: F) -> F;
+    /// `f'(x)`; `y = f(x)` is passed for ops whose derivative is cheapest
+    /// from their output (exp, tanh, sigmoid).
+    fn slope(&self, x: F, y: F) -> F;
+    /// The branch `x` takes (only for `BRANCHING` ops).
+    fn branch(&self, _x: F) -> Branch {
+        Branch::POSITIVE
+    }
+    /// Display label with parameters.
+    fn label(&self) -> String {
+        Self::NAME.to_string()
+    }
+}
+
+/// Adapts a [`UnaryFn`] to [`Op`].
+pub(crate) struct Unary<U>(pub U);
+
+impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
+    fn name(&self) -> &'static str {
+        U::NAME
+    }
+    fn label(&self) -> String {
+        self.0.label()
+    }
+    fn output_shape(&self, inputs: &[Shape]) -> Result<Shape> {
+        Ok(inputs[0])
+    }
+    fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
+        inputs[0].mapv(|x| self.0.value(x))
+    }
+    fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
+        Zip::from(ctx.upstream)
+            .and(ctx.inputs[0])
+            .and(ctx.output)
+            .map_collect(|&g, &x, &y| chain(g, self.0.slope(x, y)))
+    }
+    fn decisions(&self, inputs: &[&Array2<F>], _output: &Array2<F>) -> Option<Vec<Branch>> {
+        U::BRANCHING.then(|| inputs[0].iter().map(|&x| self.0.branch(x)).collect())
+    }
+}
+
+/// An elementwise function of two broadcast-compatible matrices.
+pub(crate) trait BinaryFn<F: Float>: 'static {
+    /// The op's name.
+    const NAME: &'static str;
+    /// True for ops with a kink (they override [`BinaryFn::branch`]).
+    const BRANCHING: bool = false;
+    /// `f(a, b)`.
+    fn value(&self, a: F, b: F) -> F;
+    /// `∂f/∂a` at `(a, b)`, with `y = f(a, b)`.
+    fn d_lhs(&self, a: F, b: F, y: F) -> F;
+    /// `∂f/∂b` at `(a, b)`, with `y = f(a, b)`.
+    fn d_rhs(&self, a: F, b: F, y: F) -> F;
+    /// The branch taken at `(a, b)` (only for `BRANCHING` ops).
+    fn branch(&self, _a: F, _b: F) -> Branch {
+        Branch::POSITIVE
+    }
+}
+
+/// Adapts a [`BinaryFn`] to [`Op`], adding broadcasting.
+pub(crate) struct Binary<B>(pub B);
+
+impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
+    fn name(&self) -> &'static str {
+        B::NAME
+    }
+    fn output_shape(&self, inputs: &[Shape]) -> Result<Shape> {
+        broadcast_shapes(B::NAME, inputs[0], inputs[1])
+    }
+    fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
+        let (a, b) = (inputs[0], inputs[1]);
+        if a.dim() == b.dim() {
+            return Zip::from(a).and(b).map_collect(|&a, &b| self.0.value(a, b));
+        }
+        let out = broadcast_shapes(B::NAME, Shape::of(a), Shape::of(b)).expect("validated");
+        Zip::from(broadcast_view(a, out))
+            .and(broadcast_view(b, out))
+            .map_collect(|&a, &b| self.0.value(a, b))
+    }
+    fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F> {
+        let out = Shape::of(ctx.output);
+        let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
+        let full = Zip::from(ctx.upstream)
+            .and(broadcast_view(a, out))
+            .and(broadcast_view(b, out))
+            .and(ctx.output)
+            .map_collect(|&g, &a, &b, &y| {
+                let slope = if wrt == 0 {
+                    self.0.d_lhs(a, b, y)
+                } else {
+                    self.0.d_rhs(a, b, y)
+                };
+                chain(g, slope)
+            });
+        sum_to_shape(full, Shape::of(ctx.inputs[wrt]))
+    }
+    fn decisions(&self, inputs: &[&Array2<F>], output: &Array2<F>) -> Option<Vec<Branch>> {
+        let out = Shape::of(output);
+        B::BRANCHING.then(|| {
+            Zip::from(broadcast_view(inputs[0], out))
+                .and(broadcast_view(inputs[1], out))
+                .map_collect(|&a, &b| self.0.branch(a, b))
+                .into_iter()
+                .collect()
+        })
+    }
+}

@@ -1,0 +1,22 @@
+//! Every op, one file each: forward, backward, formula and local derivative,
+//! kink rule, `Var` method and hand-computed tests together. To add an op,
+//! write its file, declare it here and add its `SPECS` to
+//! [`crate::registry::all_ops`].
+
+pub(crate) mod elementwise;
+pub mod reduce;
+
+// elementwise with broadcasting
+pub(crate) mod add;
+pub(crate) mod mul;
+
+// unary and scalar
+pub(crate) mod relu;
+
+// reductions
+pub(crate) mod sum;
+
+// matrix
+pub(crate) mod matmul;
+
+// rows: softmax, picking, slicing

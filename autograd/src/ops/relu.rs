@@ -1,0 +1,101 @@
+//! `relu`: the rectified linear unit `max(0, x)`.
+//!
+//! * Forward: `y = max(0, x)`.
+//! * Local derivative: `1` for `x > 0`, `0` for `x < 0`.
+//! * Kink at `x = 0`: relu'(0) = 0 ([`crate::ties::relu_slope`]); the
+//!   decision log records negative / kink / positive per element.
+
+use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::ties::{self, Branch};
+use crate::{Float, Var};
+
+pub(crate) struct Relu;
+
+impl<F: Float> UnaryFn<F> for Relu {
+    const NAME: &'static str = "relu";
+    const BRANCHING: bool = true;
+    fn value(&self, x: F) -> F {
+        if x > F::zero() { x } else { F::zero() }
+    }
+    fn slope(&self, x: F, _y: F) -> F {
+        ties::relu_slope(x)
+    }
+    fn branch(&self, x: F) -> Branch {
+        ties::sign_branch(x)
+    }
+}
+
+impl<'t, F: Float> Var<'t, F> {
+    /// `max(0, x)` elementwise, with relu'(0) = 0.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let x = tape.leaf(array![[-1.0, 0.0, 2.0]]);
+    /// let y = x.relu();
+    /// assert_eq!(y.value(), array![[0.0, 0.0, 2.0]]);
+    /// assert_eq!(y.backward_with(array![[5.0, 5.0, 5.0]])[x], array![[0.0, 0.0, 5.0]]);
+    /// ```
+    #[track_caller]
+    pub fn relu(self) -> Var<'t, F> {
+        self.record_or_panic(Unary(Relu), &[self])
+    }
+}
+
+pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
+    name: "relu",
+    domains: &[Domain::Real],
+    shapes: ShapeRule::Unary,
+    kink: Kink::At(&[0.0]),
+    apply: |x| x[0].relu(),
+}];
+
+#[cfg(test)]
+mod tests {
+    use crate::Tape;
+    use crate::ties::Branch;
+    use ndarray::array;
+
+    #[test]
+    fn forward_and_backward_with_uneven_upstream() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[-2.0, 0.5], [3.0, -0.1]]);
+        let y = x.relu();
+        assert_eq!(y.value(), array![[0.0, 0.5], [3.0, 0.0]]);
+        let g = y.backward_with(array![[1.0, 2.0], [-3.0, 4.0]]);
+        assert_eq!(g[x], array![[0.0, 2.0], [-3.0, 0.0]]);
+    }
+
+    #[test]
+    fn derivative_at_zero_is_zero() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[0.0, -0.0]]);
+        let g = x.relu().backward_with(array![[7.0, 7.0]]);
+        assert_eq!(g[x], array![[0.0, 0.0]]);
+    }
+
+    #[test]
+    fn decision_log_records_each_side() {
+        let tape = Tape::new();
+        tape.record_decisions(true);
+        let x = tape.leaf(array![[-1.0, 0.0, 1.0]]);
+        let y = x.relu();
+        let logs = tape.decision_logs();
+        assert_eq!(logs.len(), 1);
+        assert_eq!(logs[0].node, y.id());
+        assert_eq!(logs[0].op, "relu");
+        assert_eq!(
+            logs[0].branches,
+            vec![Branch::NEGATIVE, Branch::KINK, Branch::POSITIVE]
+        );
+    }
+
+    #[test]
+    fn no_decision_log_when_off() {
+        let tape = Tape::new();
+        let _ = tape.leaf(array![[-1.0, 1.0]]).relu();
+        assert!(tape.decision_logs().is_empty());
+    }
+}

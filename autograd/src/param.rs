@@ -1,0 +1,81 @@
+//! Parameters: named matrices that live *outside* any tape.
+//!
+//! A tape is rebuilt every training step, but weights persist. A [`Param`]
+//! shares its storage with the tape leaf made from it (no copy per step) and
+//! is updated copy-on-write: if a tape still holds the old value when you
+//! update, the update writes to a fresh buffer, so gradients computed on that
+//! tape stay consistent with the values they were computed from.
+
+use std::fmt;
+use std::sync::Arc;
+
+use ndarray::Array2;
+
+use crate::{Float, Shape};
+
+/// A named, shareable, updatable matrix of weights.
+///
+/// ```
+/// use autograd::{Param, Tape};
+/// use ndarray::array;
+///
+/// let mut w = Param::new("w", array![[1.0, 2.0]]);
+/// let grad = {
+///     let tape = Tape::new();
+///     let wv = tape.param(&w);
+///     let loss = (wv * wv).sum();
+///     loss.backward()[wv].clone()
+/// };
+/// w.update(|v| v.scaled_add(-0.5, &grad)); // one SGD step
+/// assert_eq!(*w.value(), array![[0.0, 0.0]]);
+/// ```
+#[derive(Clone)]
+pub struct Param<F: Float> {
+    name: Arc<str>,
+    value: Arc<Array2<F>>,
+}
+
+impl<F: Float> Param<F> {
+    /// A parameter called `name` with initial `value`.
+    pub fn new(name: impl Into<Arc<str>>, value: Array2<F>) -> Self {
+        Param {
+            name: name.into(),
+            value: Arc::new(value),
+        }
+    }
+
+    /// Its name (shown in tape listings and gradient-check reports).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its current value.
+    pub fn value(&self) -> &Array2<F> {
+        &self.value
+    }
+
+    /// Its shape.
+    pub fn shape(&self) -> Shape {
+        Shape::of(&self.value)
+    }
+
+    /// Mutates the value in place (copy-on-write if a tape still shares it).
+    pub fn update(&mut self, f: impl FnOnce(&mut Array2<F>)) {
+        f(Arc::make_mut(&mut self.value));
+    }
+
+    /// Replaces the value.
+    pub fn set(&mut self, value: Array2<F>) {
+        self.value = Arc::new(value);
+    }
+
+    pub(crate) fn shared(&self) -> (Arc<str>, Arc<Array2<F>>) {
+        (Arc::clone(&self.name), Arc::clone(&self.value))
+    }
+}
+
+impl<F: Float> fmt::Debug for Param<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Param({:?}, {})", self.name, self.shape())
+    }
+}

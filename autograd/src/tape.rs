@@ -1,0 +1,291 @@
+//! The tape: a Wengert list of nodes appended as operations run.
+//!
+//! Node `i` can only depend on nodes `< i`, so the order of recording is
+//! already a topological order and backward is a single reverse sweep
+//! (see [`crate::gradients`]). Parameters live outside the tape ([`Param`]);
+//! [`Tape::reset`] empties it between training steps while keeping its
+//! allocation, so a training loop does not grow memory.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::ops::Deref;
+use std::panic::Location;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use ndarray::Array2;
+use smallvec::SmallVec;
+
+use crate::decisions::DecisionLog;
+use crate::op::Op;
+use crate::ties::Branch;
+use crate::{Error, Float, Param, Result, Shape, Var};
+
+/// The position of a node on its tape; printed as `%i` like the Wengert
+/// list in the notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub(crate) usize);
+
+impl NodeId {
+    /// The node's index on the tape.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "%{}", self.0)
+    }
+}
+
+/// A node's value: computed by an op (owned), or shared with a [`Param`]
+/// so that recording a parameter copies nothing.
+pub(crate) enum Value<F: Float> {
+    Owned(Array2<F>),
+    Shared(Arc<Array2<F>>),
+}
+
+impl<F: Float> Deref for Value<F> {
+    type Target = Array2<F>;
+    fn deref(&self) -> &Array2<F> {
+        match self {
+            Value::Owned(a) => a,
+            Value::Shared(a) => a,
+        }
+    }
+}
+
+/// How a node came to be.
+pub(crate) enum NodeKind<F: Float> {
+    /// An input that requires a gradient (optionally named, e.g. a [`Param`]).
+    Leaf { name: Option<Arc<str>> },
+    /// An input that never requires a gradient (data, labels, detached values).
+    Constant,
+    /// The result of an op applied to earlier nodes.
+    Op(Box<dyn Op<F>>),
+}
+
+/// One entry of the Wengert list.
+pub(crate) struct Node<F: Float> {
+    pub(crate) kind: NodeKind<F>,
+    pub(crate) inputs: SmallVec<[NodeId; 2]>,
+    pub(crate) value: Value<F>,
+    /// True when some leaf requiring a gradient reaches this node; backward
+    /// skips every node where this is false.
+    pub(crate) requires_grad: bool,
+    pub(crate) decisions: Option<Vec<Branch>>,
+    /// Where the user created the node (for listings and error reports).
+    pub(crate) location: &'static Location<'static>,
+}
+
+impl<F: Float> Node<F> {
+    /// The op's display label, or `leaf`/`constant`.
+    pub(crate) fn label(&self) -> String {
+        match &self.kind {
+            NodeKind::Leaf { name: Some(n) } => format!("leaf \"{n}\""),
+            NodeKind::Leaf { name: None } => "leaf".into(),
+            NodeKind::Constant => "constant".into(),
+            NodeKind::Op(op) => op.label(),
+        }
+    }
+}
+
+static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A recording of computations, to be differentiated in reverse.
+///
+/// ```
+/// use autograd::Tape;
+/// use ndarray::array;
+///
+/// let tape = Tape::new();
+/// let x = tape.leaf(array![[1.0, -2.0]]);
+/// let w = tape.leaf(array![[3.0], [4.0]]);
+/// let y = x.matmul(w).relu();          // relu(1·3 − 2·4) = relu(−5) = 0
+/// let grads = y.sum().backward();
+/// assert_eq!(grads[w], array![[0.0], [0.0]]); // relu'(−5) = 0
+/// ```
+pub struct Tape<F: Float> {
+    pub(crate) nodes: RefCell<Vec<Node<F>>>,
+    record_decisions: Cell<bool>,
+    /// Distinguishes this tape (and this tape after each reset) from every
+    /// other, so stale handles and gradients are caught.
+    id: u64,
+}
+
+impl<F: Float> Default for Tape<F> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<F: Float> Tape<F> {
+    /// An empty tape.
+    pub fn new() -> Self {
+        Tape {
+            nodes: RefCell::new(Vec::new()),
+            record_decisions: Cell::new(false),
+            id: NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    /// Empties the tape for the next training step, keeping its allocation.
+    /// Takes `&mut self`, so no handle into the old recording can survive.
+    pub fn reset(&mut self) {
+        self.nodes.get_mut().clear();
+        self.id = NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Number of nodes recorded.
+    pub fn len(&self) -> usize {
+        self.nodes.borrow().len()
+    }
+
+    /// True when nothing has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// A leaf that requires a gradient.
+    #[track_caller]
+    pub fn leaf(&self, value: Array2<F>) -> Var<'_, F> {
+        self.push_input(NodeKind::Leaf { name: None }, Value::Owned(value), true)
+    }
+
+    /// A named leaf that requires a gradient.
+    #[track_caller]
+    pub fn named_leaf(&self, name: &str, value: Array2<F>) -> Var<'_, F> {
+        let kind = NodeKind::Leaf {
+            name: Some(name.into()),
+        };
+        self.push_input(kind, Value::Owned(value), true)
+    }
+
+    /// A leaf for a [`Param`]: requires a gradient, shares the parameter's
+    /// storage (no copy) and carries its name.
+    #[track_caller]
+    pub fn param(&self, param: &Param<F>) -> Var<'_, F> {
+        let (name, value) = param.shared();
+        let kind = NodeKind::Leaf { name: Some(name) };
+        self.push_input(kind, Value::Shared(value), true)
+    }
+
+    /// A constant: data or labels, never differentiated.
+    #[track_caller]
+    pub fn constant(&self, value: Array2<F>) -> Var<'_, F> {
+        self.push_input(NodeKind::Constant, Value::Owned(value), false)
+    }
+
+    /// A 1×1 constant.
+    #[track_caller]
+    pub fn scalar(&self, value: F) -> Var<'_, F> {
+        self.constant(Array2::from_elem((1, 1), value))
+    }
+
+    /// Turns decision logging for branching ops on or off (off by default).
+    /// See [`crate::decisions`].
+    pub fn record_decisions(&self, on: bool) {
+        self.record_decisions.set(on);
+    }
+
+    /// The decision logs of every branching node recorded while logging
+    /// was on, in tape order.
+    pub fn decision_logs(&self) -> Vec<DecisionLog> {
+        let nodes = self.nodes.borrow();
+        nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, node)| {
+                let branches = node.decisions.clone()?;
+                let NodeKind::Op(op) = &node.kind else {
+                    return None;
+                };
+                Some(DecisionLog {
+                    node: NodeId(i),
+                    op: op.name(),
+                    shape: Shape::of(&node.value),
+                    branches,
+                })
+            })
+            .collect()
+    }
+
+    /// Records `op` applied to `inputs`, or returns the op's shape error.
+    /// This is how custom ops (see [`Op`]) are used.
+    #[track_caller]
+    pub fn try_apply<O: Op<F>>(&self, op: O, inputs: &[Var<'_, F>]) -> Result<Var<'_, F>> {
+        self.record(Box::new(op), inputs, Location::caller())
+    }
+
+    #[track_caller]
+    fn push_input(&self, kind: NodeKind<F>, value: Value<F>, requires_grad: bool) -> Var<'_, F> {
+        let node = Node {
+            kind,
+            inputs: SmallVec::new(),
+            value,
+            requires_grad,
+            decisions: None,
+            location: Location::caller(),
+        };
+        Var::new(self, self.append(node))
+    }
+
+    fn append(&self, node: Node<F>) -> NodeId {
+        let mut nodes = self.nodes.borrow_mut();
+        nodes.push(node);
+        NodeId(nodes.len() - 1)
+    }
+
+    /// The one place where op nodes are created: checks that the inputs are
+    /// ours, validates shapes, runs forward, and logs decisions if asked.
+    pub(crate) fn record(
+        &self,
+        mut op: Box<dyn Op<F>>,
+        inputs: &[Var<'_, F>],
+        location: &'static Location<'static>,
+    ) -> Result<Var<'_, F>> {
+        if inputs.iter().any(|v| !std::ptr::eq(v.tape(), self)) {
+            return Err(Error::ForeignNode { context: op.name() });
+        }
+        let ids: SmallVec<[NodeId; 2]> = inputs.iter().map(|v| v.id()).collect();
+        let node = {
+            let nodes = self.nodes.borrow();
+            let values: SmallVec<[&Array2<F>; 2]> =
+                ids.iter().map(|i| &*nodes[i.0].value).collect();
+            let shapes: SmallVec<[Shape; 2]> = values.iter().map(|v| Shape::of(v)).collect();
+            let out_shape = op.output_shape(&shapes)?;
+            let value = op.forward(&values);
+            debug_assert_eq!(
+                Shape::of(&value),
+                out_shape,
+                "{}: forward disagrees with output_shape",
+                op.name()
+            );
+            let decisions = if self.record_decisions.get() {
+                op.decisions(&values, &value)
+            } else {
+                None
+            };
+            Node {
+                requires_grad: ids.iter().any(|i| nodes[i.0].requires_grad),
+                kind: NodeKind::Op(op),
+                inputs: ids,
+                value: Value::Owned(value),
+                decisions,
+                location,
+            }
+        };
+        Ok(Var::new(self, self.append(node)))
+    }
+}
+
+impl<F: Float> fmt::Debug for Tape<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Tape<{}>({} nodes)", F::NAME, self.len())
+    }
+}

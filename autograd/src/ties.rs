@@ -1,0 +1,168 @@
+//! **The** tie and kink rule. Every branching op asks this module what its
+//! derivative is at a kink and which branch an input took; no op decides on
+//! its own. The conventions are PyTorch's:
+//!
+//! | op | at the kink / tie | derivative used | branch recorded |
+//! |---|---|---|---|
+//! | `relu` | x = 0 | relu'(0) = 0 | [`Branch::KINK`] |
+//! | `leaky_relu(α)` | x = 0 | α | [`Branch::KINK`] |
+//! | `prelu(a)` | x = 0 | ∂/∂x = a, ∂/∂a = 0 | [`Branch::KINK`] |
+//! | `abs` | x = 0 | abs'(0) = 0 | [`Branch::KINK`] |
+//! | `maximum(a, b)` | a = b | ½ to each side | [`Branch::TIE`] |
+//! | `max` (reduction) | k entries tie for the max | 1/k to each tied entry | [`Branch::TIE`] |
+//! | `maxout` (k pieces) | j pieces tie | 1/j to each tied piece | [`Branch::TIE`] |
+//!
+//! Splitting evenly means tied gradients always sum to the upstream gradient,
+//! which keeps `sum` of the gradients equal to what a finite difference in
+//! the "all tied entries move together" direction sees.
+//!
+//! Away from kinks a branch is [`Branch::NEGATIVE`] / [`Branch::POSITIVE`]
+//! (sign-like ops) or the index of the winning argument (max-like ops).
+
+use crate::Float;
+
+/// Which side of a kink one element took during a forward pass.
+///
+/// Sign-like ops (relu, leaky_relu, prelu, abs) record [`Branch::NEGATIVE`],
+/// [`Branch::KINK`] or [`Branch::POSITIVE`]. Max-like ops (maximum, max,
+/// maxout) record the index of the winning argument, or [`Branch::TIE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Branch(pub u32);
+
+impl Branch {
+    /// The input was below the kink.
+    pub const NEGATIVE: Branch = Branch(0);
+    /// The input sat exactly on the kink.
+    pub const KINK: Branch = Branch(1);
+    /// The input was above the kink.
+    pub const POSITIVE: Branch = Branch(2);
+    /// Several arguments tied for the maximum.
+    pub const TIE: Branch = Branch(u32::MAX);
+
+    /// The winner of a max-like op: argument `index` won outright.
+    pub fn winner(index: usize) -> Branch {
+        Branch(u32::try_from(index).unwrap_or(u32::MAX - 1))
+    }
+}
+
+/// Which side of zero `x` is on.
+#[inline]
+pub fn sign_branch<F: Float>(x: F) -> Branch {
+    if x > F::zero() {
+        Branch::POSITIVE
+    } else if x < F::zero() {
+        Branch::NEGATIVE
+    } else {
+        Branch::KINK
+    }
+}
+
+/// relu'(x): 1 above zero, 0 at and below it (relu'(0) = 0).
+#[inline]
+pub fn relu_slope<F: Float>(x: F) -> F {
+    if x > F::zero() { F::one() } else { F::zero() }
+}
+
+/// leaky_relu'(x) with negative slope `alpha`: 1 above zero, `alpha` at and
+/// below it (leaky_relu'(0) = α).
+#[inline]
+pub fn leaky_relu_slope<F: Float>(x: F, alpha: F) -> F {
+    if x > F::zero() { F::one() } else { alpha }
+}
+
+/// abs'(x) = sign(x), with abs'(0) = 0.
+#[inline]
+pub fn abs_slope<F: Float>(x: F) -> F {
+    if x > F::zero() {
+        F::one()
+    } else if x < F::zero() {
+        -F::one()
+    } else {
+        F::zero()
+    }
+}
+
+/// The shares of the upstream gradient that `maximum(a, b)` routes to `a`
+/// and to `b`: all to the larger one, ½ each on a tie.
+#[inline]
+pub fn maximum_shares<F: Float>(a: F, b: F) -> (F, F) {
+    if a > b {
+        (F::one(), F::zero())
+    } else if a < b {
+        (F::zero(), F::one())
+    } else {
+        let half = F::of(0.5);
+        (half, half)
+    }
+}
+
+/// The branch `maximum(a, b)` took: argument 0, argument 1, or a tie.
+#[inline]
+pub fn maximum_branch<F: Float>(a: F, b: F) -> Branch {
+    if a > b {
+        Branch::winner(0)
+    } else if a < b {
+        Branch::winner(1)
+    } else {
+        Branch::TIE
+    }
+}
+
+/// The share each of `tied` equal maxima receives: `1 / tied`.
+#[inline]
+pub fn tie_share<F: Float>(tied: usize) -> F {
+    F::one() / F::from_usize(tied).expect("a count fits in a float")
+}
+
+/// The branch a max over candidates took: the winning index, or
+/// [`Branch::TIE`] when `tied > 1` candidates share the maximum.
+#[inline]
+pub fn max_branch(first_winner: usize, tied: usize) -> Branch {
+    if tied > 1 {
+        Branch::TIE
+    } else {
+        Branch::winner(first_winner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_holds() {
+        assert_eq!(relu_slope(0.0_f64), 0.0);
+        assert_eq!(relu_slope(-1e-300_f64), 0.0);
+        assert_eq!(relu_slope(1e-300_f64), 1.0);
+        assert_eq!(leaky_relu_slope(0.0_f64, 0.1), 0.1);
+        assert_eq!(leaky_relu_slope(2.0_f64, 0.1), 1.0);
+        assert_eq!(abs_slope(0.0_f64), 0.0);
+        assert_eq!(abs_slope(-3.0_f64), -1.0);
+        assert_eq!(maximum_shares(1.0_f64, 1.0), (0.5, 0.5));
+        assert_eq!(maximum_shares(2.0_f64, 1.0), (1.0, 0.0));
+        assert_eq!(maximum_shares(1.0_f32, 2.0), (0.0, 1.0));
+        assert_eq!(tie_share::<f64>(4), 0.25);
+    }
+
+    #[test]
+    fn tied_shares_sum_to_one() {
+        let (a, b) = maximum_shares(0.3_f64, 0.3);
+        assert_eq!(a + b, 1.0);
+        for k in 1..10 {
+            let total: f64 = (0..k).map(|_| tie_share::<f64>(k)).sum();
+            assert!((total - 1.0).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn branches_name_the_side() {
+        assert_eq!(sign_branch(-2.0_f64), Branch::NEGATIVE);
+        assert_eq!(sign_branch(0.0_f64), Branch::KINK);
+        assert_eq!(sign_branch(-0.0_f64), Branch::KINK);
+        assert_eq!(sign_branch(2.0_f64), Branch::POSITIVE);
+        assert_eq!(maximum_branch(1.0_f64, 1.0), Branch::TIE);
+        assert_eq!(maximum_branch(1.0_f64, 0.0), Branch::winner(0));
+        assert_eq!(max_branch(3, 1), Branch::winner(3));
+        assert_eq!(max_branch(3, 2), Branch::TIE);
+    }
+}
