@@ -43,6 +43,21 @@ impl<F: Float> Gradients<F> {
         self.grads.get(var.id().index()).and_then(Option::as_ref)
     }
 
+    /// Moves the gradient for `var` out (no copy), leaving `None` behind.
+    ///
+    /// # Panics
+    /// If `var` belongs to another tape (or to this tape before a reset).
+    #[track_caller]
+    pub fn take(&mut self, var: Var<'_, F>) -> Option<Array2<F>> {
+        self.get(var)?;
+        self.grads[var.id().index()].take()
+    }
+
+    /// Moves the gradient for node `id` out (no copy), leaving `None` behind.
+    pub fn take_by_id(&mut self, id: NodeId) -> Option<Array2<F>> {
+        self.grads.get_mut(id.index()).and_then(Option::take)
+    }
+
     /// The gradient for node `id` of the tape these gradients came from.
     pub fn get_by_id(&self, id: NodeId) -> Option<&Array2<F>> {
         self.grads.get(id.index()).and_then(Option::as_ref)

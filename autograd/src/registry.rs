@@ -92,6 +92,7 @@ pub fn all_ops() -> Vec<OpSpec> {
         ops::relu::SPECS,
         // reductions
         ops::sum::SPECS,
+        ops::sum_squares::SPECS,
         // matrix
         ops::matmul::SPECS,
         // rows: softmax, picking, slicing

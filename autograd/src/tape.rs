@@ -181,6 +181,13 @@ impl<F: Float> Tape<F> {
         self.push_input(NodeKind::Constant, Value::Owned(value), false)
     }
 
+    /// A constant sharing `value`'s storage: a dataset held in an [`Arc`] is
+    /// recorded every step without being copied.
+    #[track_caller]
+    pub fn constant_arc(&self, value: Arc<Array2<F>>) -> Var<'_, F> {
+        self.push_input(NodeKind::Constant, Value::Shared(value), false)
+    }
+
     /// A 1×1 constant.
     #[track_caller]
     pub fn scalar(&self, value: F) -> Var<'_, F> {

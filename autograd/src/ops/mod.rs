@@ -15,6 +15,7 @@ pub(crate) mod relu;
 
 // reductions
 pub(crate) mod sum;
+pub(crate) mod sum_squares;
 
 // matrix
 pub(crate) mod matmul;

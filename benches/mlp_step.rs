@@ -1,0 +1,60 @@
+//! W2, an MLP training step (forward, backward, SGD) for 3072-100-10 at
+//! batch 256 and 784-512-512-10 at batch 128: on the tape, by hand, and the
+//! step's GEMMs alone. The ratio tape / GEMMs-only is the overhead of
+//! everything that is not a matrix product.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use autograd::{Float, Tape};
+use benches::data::SplitMix;
+use benches::mlp::{self, GemmBuffers, Mlp};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn bench_net<F: Float>(c: &mut Criterion, sizes: &[usize], batch: usize) {
+    let mut rng = SplitMix::new(7);
+    let classes = *sizes.last().expect("sizes");
+    let x = Arc::new(rng.matrix::<F>(batch, sizes[0], 1.0));
+    let labels = rng.labels(batch, classes);
+    let (lr, reg) = (F::of(1e-3), F::of(1e-4));
+    let name: Vec<String> = sizes.iter().map(usize::to_string).collect();
+    let mut group = c.benchmark_group(format!("W2 {} batch {batch}/{}", name.join("-"), F::NAME));
+
+    let mut net = Mlp::<F>::new(sizes, 1);
+    let mut tape = Tape::new();
+    group.bench_function("tape step", |bench| {
+        bench.iter(|| {
+            let grads = mlp::tape_grads(&mut tape, &net, &x, &labels, reg);
+            mlp::sgd(&mut net, &grads, lr);
+            black_box(grads.loss)
+        })
+    });
+    let mut net = Mlp::<F>::new(sizes, 1);
+    group.bench_function("hand step", |bench| {
+        bench.iter(|| {
+            let grads = mlp::hand_grads(&net, &x, &labels, reg);
+            mlp::sgd(&mut net, &grads, lr);
+            black_box(grads.loss)
+        })
+    });
+    let net = Mlp::<F>::new(sizes, 1);
+    let mut buffers = GemmBuffers::new(&net, batch);
+    group.bench_function("GEMMs only", |bench| {
+        bench.iter(|| mlp::gemms_only(&net, &x, black_box(&mut buffers)))
+    });
+    group.finish();
+}
+
+fn w2(c: &mut Criterion) {
+    bench_net::<f32>(c, &[3072, 100, 10], 256);
+    bench_net::<f64>(c, &[3072, 100, 10], 256);
+    bench_net::<f32>(c, &[784, 512, 512, 10], 128);
+    bench_net::<f64>(c, &[784, 512, 512, 10], 128);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(4));
+    targets = w2
+}
+criterion_main!(benches);

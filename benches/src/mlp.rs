@@ -1,0 +1,208 @@
+//! W2, an MLP training step: forward, backward and an SGD update for a
+//! ReLU network with softmax cross-entropy and L2 on the weights — on the
+//! tape, by hand, and as its GEMMs alone (the floor no implementation can
+//! beat, since every other op is memory-bound and small beside them).
+
+use std::sync::Arc;
+
+use autograd::{Float, NodeId, Param, Tape};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array2, Axis, Zip};
+
+use crate::data::SplitMix;
+
+/// A fully connected ReLU network: `weights[i]` is `sizes[i] × sizes[i+1]`,
+/// `biases[i]` is `1 × sizes[i+1]`.
+#[derive(Debug, Clone)]
+pub struct Mlp<F: Float> {
+    /// Weight matrices, input side first.
+    pub weights: Vec<Param<F>>,
+    /// Bias rows.
+    pub biases: Vec<Param<F>>,
+}
+
+impl<F: Float> Mlp<F> {
+    /// He-scaled uniform weights and small biases, from a fixed seed.
+    pub fn new(sizes: &[usize], seed: u64) -> Self {
+        let mut rng = SplitMix::new(seed);
+        let mut weights = Vec::new();
+        let mut biases = Vec::new();
+        for (i, pair) in sizes.windows(2).enumerate() {
+            // Uniform on [−a, a] has variance a²/3; a = √(6/fan_in) gives He's 2/fan_in.
+            let scale = (6.0 / pair[0] as f64).sqrt();
+            weights.push(Param::new(format!("W{}", i + 1), rng.matrix(pair[0], pair[1], scale)));
+            biases.push(Param::new(format!("b{}", i + 1), rng.matrix(1, pair[1], 0.01)));
+        }
+        Mlp { weights, biases }
+    }
+}
+
+/// Loss and the gradients of every weight and bias.
+#[derive(Debug, Clone)]
+pub struct StepGrads<F: Float> {
+    /// Data loss + ½λ Σ‖W‖².
+    pub loss: F,
+    /// ∂L/∂W for each layer.
+    pub weights: Vec<Array2<F>>,
+    /// ∂L/∂b for each layer.
+    pub biases: Vec<Array2<F>>,
+}
+
+/// Forward and backward on the tape (reset first; left reset afterwards so
+/// the parameters are no longer shared and SGD updates them in place).
+pub fn tape_grads<F: Float>(tape: &mut Tape<F>, mlp: &Mlp<F>, x: &Arc<Array2<F>>, labels: &[usize], reg: F) -> StepGrads<F> {
+    tape.reset();
+    let (loss, mut grads, w_ids, b_ids) = {
+        let tape = &*tape;
+        let ws: Vec<_> = mlp.weights.iter().map(|w| tape.param(w)).collect();
+        let bs: Vec<_> = mlp.biases.iter().map(|b| tape.param(b)).collect();
+        let mut h = tape.constant_arc(Arc::clone(x));
+        for (i, (&w, &b)) in ws.iter().zip(&bs).enumerate() {
+            h = h.matmul(w) + b;
+            if i + 1 < ws.len() {
+                h = h.relu();
+            }
+        }
+        let data_loss = -h.log_softmax().pick(labels).mean();
+        let squares = ws.iter().map(|w| w.sum_squares()).reduce(|a, b| a + b).expect("at least one layer");
+        let loss = data_loss + squares * (F::of(0.5) * reg);
+        let ids = |vs: &[autograd::Var<'_, F>]| vs.iter().map(|v| v.id()).collect::<Vec<NodeId>>();
+        (loss.item(), loss.backward(), ids(&ws), ids(&bs))
+    };
+    tape.reset();
+    let mut take = |ids: Vec<NodeId>| -> Vec<Array2<F>> {
+        ids.into_iter().map(|id| grads.take_by_id(id).expect("every parameter is used")).collect()
+    };
+    let weights = take(w_ids);
+    let biases = take(b_ids);
+    StepGrads { loss, weights, biases }
+}
+
+/// The same forward and backward written by hand with ndarray.
+pub fn hand_grads<F: Float>(mlp: &Mlp<F>, x: &Array2<F>, labels: &[usize], reg: F) -> StepGrads<F> {
+    let layers = mlp.weights.len();
+    // Forward, keeping each layer's input (post-ReLU activations).
+    let mut inputs: Vec<Array2<F>> = Vec::with_capacity(layers);
+    let mut h = x.clone();
+    for (i, (w, b)) in mlp.weights.iter().zip(&mlp.biases).enumerate() {
+        let mut z = h.dot(w.value());
+        z += b.value();
+        inputs.push(h);
+        if i + 1 < layers {
+            z.mapv_inplace(|v| v.max(F::zero()));
+        }
+        h = z;
+    }
+    // Softmax cross-entropy: dscores = (softmax − onehot) / n.
+    let n = F::from_usize(x.nrows()).expect("batch size fits");
+    let mut data_loss = F::zero();
+    for (mut row, &label) in h.axis_iter_mut(Axis(0)).zip(labels) {
+        let max = row.fold(F::neg_infinity(), |m, &v| m.max(v));
+        row.mapv_inplace(|v| (v - max).exp());
+        let total = row.sum();
+        data_loss -= (row[label] / total).ln();
+        row.mapv_inplace(|v| v / total / n);
+        row[label] -= F::one() / n;
+    }
+    let squares: F = mlp.weights.iter().map(|w| w.value().iter().fold(F::zero(), |a, &v| a + v * v)).sum();
+    let loss = data_loss / n + F::of(0.5) * reg * squares;
+    // Backward.
+    let mut dh = h;
+    let mut weights = Vec::with_capacity(layers);
+    let mut biases = Vec::with_capacity(layers);
+    for i in (0..layers).rev() {
+        let w = mlp.weights[i].value();
+        let input = &inputs[i];
+        let mut dw = input.t().dot(&dh);
+        dw.scaled_add(reg, w);
+        biases.push(dh.sum_axis(Axis(0)).insert_axis(Axis(0)));
+        weights.push(dw);
+        if i > 0 {
+            let mut dinput = dh.dot(&w.t());
+            Zip::from(&mut dinput).and(input).for_each(|d, &a| {
+                if a <= F::zero() {
+                    *d = F::zero();
+                }
+            });
+            dh = dinput;
+        }
+    }
+    weights.reverse();
+    biases.reverse();
+    StepGrads { loss, weights, biases }
+}
+
+/// One SGD step `θ ← θ − lr·∂L/∂θ`.
+pub fn sgd<F: Float>(mlp: &mut Mlp<F>, grads: &StepGrads<F>, lr: F) {
+    let params = mlp.weights.iter_mut().chain(mlp.biases.iter_mut());
+    for (p, g) in params.zip(grads.weights.iter().chain(&grads.biases)) {
+        p.update(|v| v.scaled_add(-lr, g));
+    }
+}
+
+/// Preallocated outputs for [`gemms_only`].
+#[derive(Debug)]
+pub struct GemmBuffers<F: Float> {
+    activations: Vec<Array2<F>>,
+    deltas: Vec<Array2<F>>,
+    weight_grads: Vec<Array2<F>>,
+}
+
+impl<F: Float> GemmBuffers<F> {
+    /// Buffers for `mlp` at batch size `batch`.
+    pub fn new(mlp: &Mlp<F>, batch: usize) -> Self {
+        let outs = || mlp.weights.iter().map(|w| Array2::zeros((batch, w.shape().cols))).collect::<Vec<_>>();
+        GemmBuffers {
+            activations: outs(),
+            deltas: mlp.weights.iter().map(|w| Array2::zeros((batch, w.shape().rows))).collect(),
+            weight_grads: mlp.weights.iter().map(|w| Array2::zeros(w.shape().dim())).collect(),
+        }
+    }
+}
+
+/// Only the step's matrix products: `L` forward, `L` weight gradients and
+/// `L − 1` input gradients (none for the data). The floor for W2.
+pub fn gemms_only<F: Float>(mlp: &Mlp<F>, x: &Array2<F>, buf: &mut GemmBuffers<F>) {
+    let layers = mlp.weights.len();
+    for i in 0..layers {
+        let (before, rest) = buf.activations.split_at_mut(i);
+        let input = if i == 0 { x } else { &before[i - 1] };
+        general_mat_mul(F::one(), input, mlp.weights[i].value(), F::zero(), &mut rest[0]);
+    }
+    for i in (0..layers).rev() {
+        // Stand-in upstream gradient: this layer's output buffer has the right shape.
+        let upstream = &buf.activations[i];
+        let input = if i == 0 { x } else { &buf.activations[i - 1] };
+        general_mat_mul(F::one(), &input.t(), upstream, F::zero(), &mut buf.weight_grads[i]);
+        if i > 0 {
+            general_mat_mul(F::one(), upstream, &mlp.weights[i].value().t(), F::zero(), &mut buf.deltas[i]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tape_and_hand_agree_and_sgd_lowers_the_loss() {
+        let mut rng = SplitMix::new(3);
+        let mut mlp = Mlp::<f64>::new(&[12, 7, 5, 3], 9);
+        let x = Arc::new(rng.matrix(8, 12, 1.0));
+        let labels = rng.labels(8, 3);
+        let mut tape = Tape::new();
+        let t = tape_grads(&mut tape, &mlp, &x, &labels, 1e-2);
+        let h = hand_grads(&mlp, &x, &labels, 1e-2);
+        assert!((t.loss - h.loss).abs() < 1e-12, "{} vs {}", t.loss, h.loss);
+        for (a, b) in t.weights.iter().chain(&t.biases).zip(h.weights.iter().chain(&h.biases)) {
+            for (p, q) in a.iter().zip(b) {
+                assert!((p - q).abs() < 1e-12, "{p} vs {q}");
+            }
+        }
+        for _ in 0..20 {
+            let g = tape_grads(&mut tape, &mlp, &x, &labels, 1e-2);
+            sgd(&mut mlp, &g, 0.5);
+        }
+        assert!(tape_grads(&mut tape, &mlp, &x, &labels, 1e-2).loss < t.loss);
+    }
+}
