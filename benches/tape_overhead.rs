@@ -13,7 +13,11 @@ const NODES: usize = 1000;
 
 fn bench_type<F: Float>(c: &mut Criterion) {
     let mut rng = SplitMix::new(42);
-    let (x, w, b) = (rng.matrix::<F>(4, 4, 1.0), rng.matrix(4, 4, 1.0), rng.matrix(4, 4, 0.5));
+    let (x, w, b) = (
+        rng.matrix::<F>(4, 4, 1.0),
+        rng.matrix(4, 4, 1.0),
+        rng.matrix(4, 4, 0.5),
+    );
     let mut group = c.benchmark_group(format!("W1 chain of {NODES} 4x4 nodes/{}", F::NAME));
     group.throughput(Throughput::Elements(NODES as u64));
     let mut tape = Tape::new();

@@ -18,7 +18,11 @@ const REG: f64 = 1e-3;
 /// Softmax cross-entropy averaged over the batch, plus ½λ Σ‖W‖².
 fn loss<'t>(scores: Var<'t, f64>, labels: &[usize], weights: &[Var<'t, f64>]) -> Var<'t, f64> {
     let data_loss = -scores.log_softmax().pick(labels).mean();
-    let reg_loss = weights.iter().map(|w| w.sum_squares()).reduce(|a, b| a + b).expect("weights");
+    let reg_loss = weights
+        .iter()
+        .map(|w| w.sum_squares())
+        .reduce(|a, b| a + b)
+        .expect("weights");
     data_loss + reg_loss * (0.5 * REG)
 }
 
@@ -73,7 +77,10 @@ fn main() {
     ];
     let scores = train(&mut linear, &[0], &x, &y, 200, |x, p| x.matmul(p[0]) + p[1]);
     let linear_acc = accuracy(scores.view(), &y);
-    println!("  training accuracy: {:.2}%  (notes: ~49%)", 100.0 * linear_acc);
+    println!(
+        "  training accuracy: {:.2}%  (notes: ~49%)",
+        100.0 * linear_acc
+    );
 
     println!("\n2-layer net (2 → 100 ReLU → 3)");
     let mut net = vec![
@@ -86,5 +93,8 @@ fn main() {
         (x.matmul(p[0]) + p[1]).relu().matmul(p[2]) + p[3]
     });
     let net_acc = accuracy(scores.view(), &y);
-    println!("  training accuracy: {:.2}%  (notes: ~98%)", 100.0 * net_acc);
+    println!(
+        "  training accuracy: {:.2}%  (notes: ~98%)",
+        100.0 * net_acc
+    );
 }

@@ -32,11 +32,19 @@ pub fn on_tape<F: Float>(
         };
     }
     let mut grads = h.sum().backward();
-    (grads.take(w).expect("w is used"), grads.take(b).expect("b is used"))
+    (
+        grads.take(w).expect("w is used"),
+        grads.take(b).expect("b is used"),
+    )
 }
 
 /// The same computation written by hand with ndarray: the floor.
-pub fn by_hand<F: Float>(x: &Array2<F>, w: &Array2<F>, b: &Array2<F>, nodes: usize) -> (Array2<F>, Array2<F>) {
+pub fn by_hand<F: Float>(
+    x: &Array2<F>,
+    w: &Array2<F>,
+    b: &Array2<F>,
+    nodes: usize,
+) -> (Array2<F>, Array2<F>) {
     // Forward, keeping what backward needs: the input of each `⊙ w` and the
     // output of each tanh.
     let mut saved: Vec<Array2<F>> = Vec::with_capacity(nodes);
@@ -70,7 +78,9 @@ pub fn by_hand<F: Float>(x: &Array2<F>, w: &Array2<F>, b: &Array2<F>, nodes: usi
             1 => db += &dh,
             _ => {
                 let t = saved.pop().expect("saved in forward");
-                Zip::from(&mut dh).and(&t).for_each(|d, &t| *d *= F::one() - t * t);
+                Zip::from(&mut dh)
+                    .and(&t)
+                    .for_each(|d, &t| *d *= F::one() - t * t);
             }
         }
     }
@@ -85,7 +95,11 @@ mod tests {
     #[test]
     fn tape_and_hand_agree() {
         let mut rng = SplitMix::new(1);
-        let (x, w, b) = (rng.matrix::<f64>(4, 4, 1.0), rng.matrix(4, 4, 1.0), rng.matrix(4, 4, 0.5));
+        let (x, w, b) = (
+            rng.matrix::<f64>(4, 4, 1.0),
+            rng.matrix(4, 4, 1.0),
+            rng.matrix(4, 4, 0.5),
+        );
         let mut tape = Tape::new();
         let (tw, tb) = on_tape(&mut tape, &x, &w, &b, 300);
         let (hw, hb) = by_hand(&x, &w, &b, 300);

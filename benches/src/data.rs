@@ -35,6 +35,8 @@ impl SplitMix {
 
     /// `n` labels in `0..classes`.
     pub fn labels(&mut self, n: usize, classes: usize) -> Vec<usize> {
-        (0..n).map(|_| (self.next_u64() % classes as u64) as usize).collect()
+        (0..n)
+            .map(|_| (self.next_u64() % classes as u64) as usize)
+            .collect()
     }
 }

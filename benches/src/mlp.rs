@@ -30,8 +30,14 @@ impl<F: Float> Mlp<F> {
         for (i, pair) in sizes.windows(2).enumerate() {
             // Uniform on [−a, a] has variance a²/3; a = √(6/fan_in) gives He's 2/fan_in.
             let scale = (6.0 / pair[0] as f64).sqrt();
-            weights.push(Param::new(format!("W{}", i + 1), rng.matrix(pair[0], pair[1], scale)));
-            biases.push(Param::new(format!("b{}", i + 1), rng.matrix(1, pair[1], 0.01)));
+            weights.push(Param::new(
+                format!("W{}", i + 1),
+                rng.matrix(pair[0], pair[1], scale),
+            ));
+            biases.push(Param::new(
+                format!("b{}", i + 1),
+                rng.matrix(1, pair[1], 0.01),
+            ));
         }
         Mlp { weights, biases }
     }
@@ -50,7 +56,13 @@ pub struct StepGrads<F: Float> {
 
 /// Forward and backward on the tape (reset first; left reset afterwards so
 /// the parameters are no longer shared and SGD updates them in place).
-pub fn tape_grads<F: Float>(tape: &mut Tape<F>, mlp: &Mlp<F>, x: &Arc<Array2<F>>, labels: &[usize], reg: F) -> StepGrads<F> {
+pub fn tape_grads<F: Float>(
+    tape: &mut Tape<F>,
+    mlp: &Mlp<F>,
+    x: &Arc<Array2<F>>,
+    labels: &[usize],
+    reg: F,
+) -> StepGrads<F> {
     tape.reset();
     let (loss, mut grads, w_ids, b_ids) = {
         let tape = &*tape;
@@ -64,18 +76,28 @@ pub fn tape_grads<F: Float>(tape: &mut Tape<F>, mlp: &Mlp<F>, x: &Arc<Array2<F>>
             }
         }
         let data_loss = -h.log_softmax().pick(labels).mean();
-        let squares = ws.iter().map(|w| w.sum_squares()).reduce(|a, b| a + b).expect("at least one layer");
+        let squares = ws
+            .iter()
+            .map(|w| w.sum_squares())
+            .reduce(|a, b| a + b)
+            .expect("at least one layer");
         let loss = data_loss + squares * (F::of(0.5) * reg);
         let ids = |vs: &[autograd::Var<'_, F>]| vs.iter().map(|v| v.id()).collect::<Vec<NodeId>>();
         (loss.item(), loss.backward(), ids(&ws), ids(&bs))
     };
     tape.reset();
     let mut take = |ids: Vec<NodeId>| -> Vec<Array2<F>> {
-        ids.into_iter().map(|id| grads.take_by_id(id).expect("every parameter is used")).collect()
+        ids.into_iter()
+            .map(|id| grads.take_by_id(id).expect("every parameter is used"))
+            .collect()
     };
     let weights = take(w_ids);
     let biases = take(b_ids);
-    StepGrads { loss, weights, biases }
+    StepGrads {
+        loss,
+        weights,
+        biases,
+    }
 }
 
 /// The same forward and backward written by hand with ndarray.
@@ -104,7 +126,11 @@ pub fn hand_grads<F: Float>(mlp: &Mlp<F>, x: &Array2<F>, labels: &[usize], reg: 
         row.mapv_inplace(|v| v / total / n);
         row[label] -= F::one() / n;
     }
-    let squares: F = mlp.weights.iter().map(|w| w.value().iter().fold(F::zero(), |a, &v| a + v * v)).sum();
+    let squares: F = mlp
+        .weights
+        .iter()
+        .map(|w| w.value().iter().fold(F::zero(), |a, &v| a + v * v))
+        .sum();
     let loss = data_loss / n + F::of(0.5) * reg * squares;
     // Backward.
     let mut dh = h;
@@ -129,7 +155,11 @@ pub fn hand_grads<F: Float>(mlp: &Mlp<F>, x: &Array2<F>, labels: &[usize], reg: 
     }
     weights.reverse();
     biases.reverse();
-    StepGrads { loss, weights, biases }
+    StepGrads {
+        loss,
+        weights,
+        biases,
+    }
 }
 
 /// One SGD step `θ ← θ − lr·∂L/∂θ`.
@@ -151,11 +181,24 @@ pub struct GemmBuffers<F: Float> {
 impl<F: Float> GemmBuffers<F> {
     /// Buffers for `mlp` at batch size `batch`.
     pub fn new(mlp: &Mlp<F>, batch: usize) -> Self {
-        let outs = || mlp.weights.iter().map(|w| Array2::zeros((batch, w.shape().cols))).collect::<Vec<_>>();
+        let outs = || {
+            mlp.weights
+                .iter()
+                .map(|w| Array2::zeros((batch, w.shape().cols)))
+                .collect::<Vec<_>>()
+        };
         GemmBuffers {
             activations: outs(),
-            deltas: mlp.weights.iter().map(|w| Array2::zeros((batch, w.shape().rows))).collect(),
-            weight_grads: mlp.weights.iter().map(|w| Array2::zeros(w.shape().dim())).collect(),
+            deltas: mlp
+                .weights
+                .iter()
+                .map(|w| Array2::zeros((batch, w.shape().rows)))
+                .collect(),
+            weight_grads: mlp
+                .weights
+                .iter()
+                .map(|w| Array2::zeros(w.shape().dim()))
+                .collect(),
         }
     }
 }
@@ -167,15 +210,33 @@ pub fn gemms_only<F: Float>(mlp: &Mlp<F>, x: &Array2<F>, buf: &mut GemmBuffers<F
     for i in 0..layers {
         let (before, rest) = buf.activations.split_at_mut(i);
         let input = if i == 0 { x } else { &before[i - 1] };
-        general_mat_mul(F::one(), input, mlp.weights[i].value(), F::zero(), &mut rest[0]);
+        general_mat_mul(
+            F::one(),
+            input,
+            mlp.weights[i].value(),
+            F::zero(),
+            &mut rest[0],
+        );
     }
     for i in (0..layers).rev() {
         // Stand-in upstream gradient: this layer's output buffer has the right shape.
         let upstream = &buf.activations[i];
         let input = if i == 0 { x } else { &buf.activations[i - 1] };
-        general_mat_mul(F::one(), &input.t(), upstream, F::zero(), &mut buf.weight_grads[i]);
+        general_mat_mul(
+            F::one(),
+            &input.t(),
+            upstream,
+            F::zero(),
+            &mut buf.weight_grads[i],
+        );
         if i > 0 {
-            general_mat_mul(F::one(), upstream, &mlp.weights[i].value().t(), F::zero(), &mut buf.deltas[i]);
+            general_mat_mul(
+                F::one(),
+                upstream,
+                &mlp.weights[i].value().t(),
+                F::zero(),
+                &mut buf.deltas[i],
+            );
         }
     }
 }
@@ -194,7 +255,12 @@ mod tests {
         let t = tape_grads(&mut tape, &mlp, &x, &labels, 1e-2);
         let h = hand_grads(&mlp, &x, &labels, 1e-2);
         assert!((t.loss - h.loss).abs() < 1e-12, "{} vs {}", t.loss, h.loss);
-        for (a, b) in t.weights.iter().chain(&t.biases).zip(h.weights.iter().chain(&h.biases)) {
+        for (a, b) in t
+            .weights
+            .iter()
+            .chain(&t.biases)
+            .zip(h.weights.iter().chain(&h.biases))
+        {
             for (p, q) in a.iter().zip(b) {
                 assert!((p - q).abs() < 1e-12, "{p} vs {q}");
             }

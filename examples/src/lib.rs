@@ -70,6 +70,8 @@ pub fn accuracy(scores: ArrayView2<'_, f64>, labels: &[usize]) -> f64 {
 fn argmax(values: impl Iterator<Item = f64>) -> usize {
     values
         .enumerate()
-        .fold((0, f64::NEG_INFINITY), |best, (i, v)| if v > best.1 { (i, v) } else { best })
+        .fold((0, f64::NEG_INFINITY), |best, (i, v)| {
+            if v > best.1 { (i, v) } else { best }
+        })
         .0
 }
