@@ -4,10 +4,11 @@
 
 use std::fmt;
 
+use crate::anomaly::Anomaly;
 use crate::shape::Shape;
 
 /// Everything that can go wrong when building or differentiating a tape.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
     /// Input shapes an op cannot combine, e.g. `matmul: lhs is 2×3, rhs is 4×5`.
@@ -30,6 +31,8 @@ pub enum Error {
         /// Shape of the node backward was called on.
         shape: Shape,
     },
+    /// Anomaly mode saw a NaN or ±∞; the [`Anomaly`] names the op that made it.
+    Anomaly(Box<Anomaly>),
     /// A handle from one tape was used with another tape, or after `reset`.
     ForeignNode {
         /// What the handle was used for.
@@ -67,6 +70,7 @@ impl fmt::Display for Error {
                  reduce it (e.g. `.sum()` or `.mean()`) or call `backward_with` \
                  with an explicit upstream gradient"
             ),
+            Error::Anomaly(a) => write!(f, "{a}"),
             Error::ForeignNode { context } => write!(
                 f,
                 "{context}: this node handle belongs to a different tape \

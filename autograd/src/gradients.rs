@@ -13,9 +13,10 @@ use std::ops::Index;
 use ndarray::Array2;
 use smallvec::SmallVec;
 
+use crate::anomaly::{Anomaly, Pass, first_non_finite};
 use crate::op::BackwardCtx;
 use crate::tape::{NodeId, NodeKind};
-use crate::{Float, Shape, Tape, Var};
+use crate::{Error, Float, Result, Shape, Tape, Var};
 
 /// ∂root/∂node for every node on the path from a gradient-requiring leaf to
 /// the root. Independent of the tape's borrow: keep it after the tape is reset.
@@ -82,7 +83,19 @@ impl<F: Float> Index<Var<'_, F>> for Gradients<F> {
 }
 
 /// Runs backward from `root` seeded with `upstream` (already shape-checked).
-pub(crate) fn sweep<F: Float>(tape: &Tape<F>, root: NodeId, upstream: Array2<F>) -> Gradients<F> {
+/// In anomaly mode, a forward anomaly is returned before sweeping and the
+/// first non-finite gradient stops the sweep, naming the op that made it.
+pub(crate) fn sweep<F: Float>(
+    tape: &Tape<F>,
+    root: NodeId,
+    upstream: Array2<F>,
+) -> Result<Gradients<F>> {
+    let checking = tape.detecting_anomalies();
+    if checking {
+        if let Some(a) = tape.anomaly() {
+            return Err(Error::Anomaly(Box::new(a)));
+        }
+    }
     let nodes = tape.nodes.borrow();
     let mut grads: Vec<Option<Array2<F>>> = Vec::with_capacity(root.0 + 1);
     grads.resize_with(root.0 + 1, || None);
@@ -111,6 +124,22 @@ pub(crate) fn sweep<F: Float>(tape: &Tape<F>, root: NodeId, upstream: Array2<F>)
                 continue;
             }
             let grad = op.backward(&ctx, wrt);
+            if checking {
+                if let Some((element, value)) = first_non_finite(&grad) {
+                    let anomaly = Anomaly {
+                        pass: Pass::Backward,
+                        node: NodeId(i),
+                        op: op.label(),
+                        input_shapes: inputs.iter().map(|v| Shape::of(v)).collect(),
+                        wrt: Some(wrt),
+                        element,
+                        value,
+                        location: node.location,
+                    };
+                    tape.note_anomaly(anomaly.clone());
+                    return Err(Error::Anomaly(Box::new(anomaly)));
+                }
+            }
             debug_assert_eq!(
                 Shape::of(&grad),
                 Shape::of(inputs[wrt]),
@@ -123,8 +152,8 @@ pub(crate) fn sweep<F: Float>(tape: &Tape<F>, root: NodeId, upstream: Array2<F>)
             }
         }
     }
-    Gradients {
+    Ok(Gradients {
         tape_id: tape.id(),
         grads,
-    }
+    })
 }

@@ -28,6 +28,7 @@
 
 #![warn(missing_docs)]
 
+pub mod anomaly;
 pub mod decisions;
 mod error;
 mod float;

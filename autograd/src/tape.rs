@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use ndarray::Array2;
 use smallvec::SmallVec;
 
+use crate::anomaly::{Anomaly, Pass, first_non_finite};
 use crate::decisions::DecisionLog;
 use crate::op::Op;
 use crate::ties::Branch;
@@ -109,6 +110,8 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 pub struct Tape<F: Float> {
     pub(crate) nodes: RefCell<Vec<Node<F>>>,
     record_decisions: Cell<bool>,
+    detect_anomalies: Cell<bool>,
+    anomaly: RefCell<Option<Anomaly>>,
     /// Distinguishes this tape (and this tape after each reset) from every
     /// other, so stale handles and gradients are caught.
     id: u64,
@@ -126,6 +129,8 @@ impl<F: Float> Tape<F> {
         Tape {
             nodes: RefCell::new(Vec::new()),
             record_decisions: Cell::new(false),
+            detect_anomalies: Cell::new(false),
+            anomaly: RefCell::new(None),
             id: NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
@@ -134,6 +139,7 @@ impl<F: Float> Tape<F> {
     /// Takes `&mut self`, so no handle into the old recording can survive.
     pub fn reset(&mut self) {
         self.nodes.get_mut().clear();
+        *self.anomaly.get_mut() = None;
         self.id = NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -200,6 +206,43 @@ impl<F: Float> Tape<F> {
         self.record_decisions.set(on);
     }
 
+    /// Turns anomaly mode on or off (off by default): see [`crate::anomaly`].
+    ///
+    /// ```
+    /// use autograd::{Error, Tape};
+    /// use autograd::anomaly::Pass;
+    /// use ndarray::array;
+    ///
+    /// let tape = Tape::new();
+    /// tape.detect_anomalies(true);
+    /// let x = tape.leaf(array![[1e200, 1.0]]);
+    /// let y = x * x;                        // 1e400 overflows to +∞ here…
+    /// let loss = (y * x).sum();             // …but would only be noticed here
+    /// let Err(Error::Anomaly(a)) = loss.try_backward() else { panic!() };
+    /// assert_eq!((a.pass, a.node, a.op.as_str()), (Pass::Forward, y.id(), "mul"));
+    /// assert_eq!(a.element, (0, 0));
+    /// ```
+    pub fn detect_anomalies(&self, on: bool) {
+        self.detect_anomalies.set(on);
+    }
+
+    /// The first anomaly recorded since the tape was created or reset.
+    pub fn anomaly(&self) -> Option<Anomaly> {
+        self.anomaly.borrow().clone()
+    }
+
+    pub(crate) fn detecting_anomalies(&self) -> bool {
+        self.detect_anomalies.get()
+    }
+
+    /// Records `anomaly` unless an earlier one is already recorded.
+    pub(crate) fn note_anomaly(&self, anomaly: Anomaly) {
+        let mut slot = self.anomaly.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(anomaly);
+        }
+    }
+
     /// The decision logs of every branching node recorded while logging
     /// was on, in tape order.
     pub fn decision_logs(&self) -> Vec<DecisionLog> {
@@ -239,7 +282,25 @@ impl<F: Float> Tape<F> {
             decisions: None,
             location: Location::caller(),
         };
-        Var::new(self, self.append(node))
+        let bad = self
+            .detecting_anomalies()
+            .then(|| first_non_finite(&node.value))
+            .flatten();
+        let (label, location) = (node.label(), node.location);
+        let id = self.append(node);
+        if let Some((element, value)) = bad {
+            self.note_anomaly(Anomaly {
+                pass: Pass::Input,
+                node: id,
+                op: label,
+                input_shapes: Vec::new(),
+                wrt: None,
+                element,
+                value,
+                location,
+            });
+        }
+        Var::new(self, id)
     }
 
     fn append(&self, node: Node<F>) -> NodeId {
@@ -273,6 +334,20 @@ impl<F: Float> Tape<F> {
                 "{}: forward disagrees with output_shape",
                 op.name()
             );
+            if self.detecting_anomalies() {
+                if let Some((element, bad)) = first_non_finite(&value) {
+                    self.note_anomaly(Anomaly {
+                        pass: Pass::Forward,
+                        node: NodeId(nodes.len()),
+                        op: op.label(),
+                        input_shapes: shapes.to_vec(),
+                        wrt: None,
+                        element,
+                        value: bad,
+                        location,
+                    });
+                }
+            }
             let decisions = if self.record_decisions.get() {
                 op.decisions(&values, &value)
             } else {

@@ -105,17 +105,14 @@ impl<'t, F: Float> Var<'t, F> {
         self.try_backward().unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// [`Var::backward`], returning an error if the node is not 1×1.
+    /// [`Var::backward`], returning an error if the node is not 1×1, or, in
+    /// anomaly mode, the first NaN/±∞ seen in forward or backward.
     pub fn try_backward(self) -> Result<Gradients<F>> {
         let shape = self.shape();
         if shape != Shape::new(1, 1) {
             return Err(Error::NotScalar { shape });
         }
-        Ok(sweep(
-            self.tape,
-            self.id,
-            Array2::from_elem((1, 1), F::one()),
-        ))
+        sweep(self.tape, self.id, Array2::from_elem((1, 1), F::one()))
     }
 
     /// Vector–Jacobian product: gradients of `Σ upstream ⊙ self` with respect
@@ -138,7 +135,15 @@ impl<'t, F: Float> Var<'t, F> {
                 format!("node {} is {node}, upstream gradient is {given}", self.id),
             ));
         }
-        Ok(sweep(self.tape, self.id, upstream))
+        if self.tape.detecting_anomalies() {
+            if let Some((element, value)) = crate::anomaly::first_non_finite(&upstream) {
+                return Err(Error::argument(
+                    "backward_with",
+                    format!("the upstream gradient holds {value} at {element:?}"),
+                ));
+            }
+        }
+        sweep(self.tape, self.id, upstream)
     }
 
     /// Records `op` on `inputs` (which must include `self` where relevant).
