@@ -9,7 +9,7 @@
 use ndarray::Array2;
 
 use crate::ties::Branch;
-use crate::{Float, Result, Shape};
+use crate::{Float, Result, Shape, Var};
 
 /// What `backward` may look at: the op's inputs and output as computed in
 /// the forward pass, and the gradient of the loss with respect to the output.
@@ -21,6 +21,19 @@ pub struct BackwardCtx<'a, F: Float> {
     pub output: &'a Array2<F>,
     /// ∂L/∂output, the same shape as `output`.
     pub upstream: &'a Array2<F>,
+}
+
+/// What [`Op::backward_graph`] may use: the op's inputs, output and
+/// upstream gradient as nodes on the tape, so the gradient it builds is
+/// itself differentiable.
+#[derive(Debug)]
+pub struct GraphCtx<'a, 't, F: Float> {
+    /// Input nodes, in the order the op received them.
+    pub inputs: &'a [Var<'t, F>],
+    /// The op's output node.
+    pub output: Var<'t, F>,
+    /// The node holding ∂L/∂output.
+    pub upstream: Var<'t, F>,
 }
 
 /// One operation: forward, per-input vector–Jacobian product, and (for
@@ -72,6 +85,14 @@ pub trait Op<F: Float>: 'static {
     /// is the shape of `inputs[wrt]` (broadcast axes already summed). Called
     /// only for inputs that need a gradient.
     fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F>;
+
+    /// [`Op::backward`] written with tape ops, so the gradient is a node
+    /// that can be differentiated again (grad of grad, Hessian–vector
+    /// products, gradient penalties). `None` means the op does not support
+    /// higher-order gradients; [`Var::grad_graph`] then reports it.
+    fn backward_graph<'t>(&self, _ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        None
+    }
 
     /// For branching ops: which branch each output element took (see
     /// [`crate::ties`]). Called only while decision recording is on.

@@ -22,6 +22,16 @@ impl<F: Float> BinaryFn<F> for Add {
     fn d_rhs(&self, _a: F, _b: F, _y: F) -> F {
         F::one()
     }
+    fn grad_graph<'t>(
+        &self,
+        g: Var<'t, F>,
+        _a: Var<'t, F>,
+        _b: Var<'t, F>,
+        _y: Var<'t, F>,
+        _wrt: usize,
+    ) -> Option<Var<'t, F>> {
+        Some(g)
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {

@@ -11,10 +11,11 @@
 
 use ndarray::{Array2, Zip};
 
-use crate::op::{BackwardCtx, Op};
+use crate::higher_order::sum_to_shape_graph;
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::shape::{broadcast_shapes, broadcast_view, sum_to_shape};
 use crate::ties::Branch;
-use crate::{Float, Result, Shape};
+use crate::{Float, Result, Shape, Var};
 
 /// `g · slope`, but exactly 0 when `g` is 0 (so ∞ or NaN slopes behind a
 /// zero upstream gradient do not leak).
@@ -42,6 +43,16 @@ pub(crate) trait UnaryFn<F: Float>: 'static {
     fn label(&self) -> String {
         Self::NAME.to_string()
     }
+    /// `upstream ⊙ f'(x)` built from tape ops (for higher-order
+    /// gradients); `None` if unsupported.
+    fn grad_graph<'t>(
+        &self,
+        _upstream: Var<'t, F>,
+        _x: Var<'t, F>,
+        _y: Var<'t, F>,
+    ) -> Option<Var<'t, F>> {
+        None
+    }
 }
 
 /// Adapts a [`UnaryFn`] to [`Op`].
@@ -66,6 +77,9 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
             .and(ctx.output)
             .map_collect(|&g, &x, &y| chain(g, self.0.slope(x, y)))
     }
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        self.0.grad_graph(ctx.upstream, ctx.inputs[0], ctx.output)
+    }
     fn decisions(&self, inputs: &[&Array2<F>], _output: &Array2<F>) -> Option<Vec<Branch>> {
         U::BRANCHING.then(|| inputs[0].iter().map(|&x| self.0.branch(x)).collect())
     }
@@ -86,6 +100,19 @@ pub(crate) trait BinaryFn<F: Float>: 'static {
     /// The branch taken at `(a, b)` (only for `BRANCHING` ops).
     fn branch(&self, _a: F, _b: F) -> Branch {
         Branch::POSITIVE
+    }
+    /// `upstream ⊙ ∂f/∂a` (`wrt` = 0) or `upstream ⊙ ∂f/∂b` (`wrt` = 1) at
+    /// the output's shape, built from tape ops (for higher-order
+    /// gradients; the adapter sums broadcast axes). `None` if unsupported.
+    fn grad_graph<'t>(
+        &self,
+        _upstream: Var<'t, F>,
+        _a: Var<'t, F>,
+        _b: Var<'t, F>,
+        _y: Var<'t, F>,
+        _wrt: usize,
+    ) -> Option<Var<'t, F>> {
+        None
     }
 }
 
@@ -125,6 +152,11 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
                 chain(g, slope)
             });
         sum_to_shape(full, Shape::of(ctx.inputs[wrt]))
+    }
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {
+        let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
+        let full = self.0.grad_graph(ctx.upstream, a, b, ctx.output, wrt)?;
+        Some(sum_to_shape_graph(full, ctx.inputs[wrt].shape()))
     }
     fn decisions(&self, inputs: &[&Array2<F>], output: &Array2<F>) -> Option<Vec<Branch>> {
         let out = Shape::of(output);

@@ -22,6 +22,16 @@ impl<F: Float> BinaryFn<F> for Mul {
     fn d_rhs(&self, a: F, _b: F, _y: F) -> F {
         a
     }
+    fn grad_graph<'t>(
+        &self,
+        g: Var<'t, F>,
+        a: Var<'t, F>,
+        b: Var<'t, F>,
+        _y: Var<'t, F>,
+        wrt: usize,
+    ) -> Option<Var<'t, F>> {
+        Some(if wrt == 0 { g * b } else { g * a })
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {

@@ -24,6 +24,12 @@ impl<F: Float> UnaryFn<F> for Relu {
     fn branch(&self, x: F) -> Branch {
         ties::sign_branch(x)
     }
+    /// The slope is piecewise constant, so as a node it is a constant mask
+    /// (relu'' = 0 away from the kink).
+    fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
+        let mask = x.with_value(|v| v.mapv(ties::relu_slope));
+        Some(g * x.tape().constant(mask))
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {

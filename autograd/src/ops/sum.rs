@@ -8,7 +8,8 @@
 
 use ndarray::Array2;
 
-use crate::op::{BackwardCtx, Op};
+use crate::higher_order::broadcast_graph;
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::reduce::Over;
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::shape::broadcast_view;
@@ -35,6 +36,9 @@ impl<F: Float> Op<F> for Sum {
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         broadcast_view(ctx.upstream, Shape::of(ctx.inputs[0])).to_owned()
+    }
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        Some(broadcast_graph(ctx.upstream, ctx.inputs[0].shape()))
     }
 }
 

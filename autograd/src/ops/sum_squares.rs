@@ -11,7 +11,7 @@
 
 use ndarray::{Array2, Zip};
 
-use crate::op::{BackwardCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
 
@@ -31,6 +31,10 @@ impl<F: Float> Op<F> for SumSquares {
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         let twice_g = ctx.upstream[[0, 0]] + ctx.upstream[[0, 0]];
         Zip::from(ctx.inputs[0]).map_collect(|&x| twice_g * x)
+    }
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        let x = ctx.inputs[0];
+        Some(x * (ctx.upstream + ctx.upstream))
     }
 }
 

@@ -1,0 +1,176 @@
+//! Higher-order gradients: the backward pass recorded on the tape.
+//!
+//! [`Var::grad_graph`] runs the same reverse sweep as
+//! [`Var::backward`], but each op contributes its vector–Jacobian product
+//! through [`Op::backward_graph`] — built from ordinary tape ops — so the
+//! gradients it returns are nodes that can be differentiated again:
+//! Hessian–vector products, grad of grad, gradient penalties in a loss.
+//! First-order training never takes this path and pays nothing for it.
+
+use ndarray::Array2;
+use smallvec::SmallVec;
+
+use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::tape::{NodeId, NodeKind};
+use crate::{Error, Float, Result, Shape, Tape, Var};
+
+/// Stands in for an op while its `backward_graph` runs: the sweep lends the
+/// op out of the tape so it can record new nodes on that same tape.
+struct Lent;
+
+impl<F: Float> Op<F> for Lent {
+    fn name(&self) -> &'static str {
+        "lent"
+    }
+    fn output_shape(&self, _: &[Shape]) -> Result<Shape> {
+        unreachable!("a lent op is never recorded")
+    }
+    fn forward(&mut self, _: &[&Array2<F>]) -> Array2<F> {
+        unreachable!("a lent op is never recorded")
+    }
+    fn backward(&self, _: &BackwardCtx<'_, F>, _: usize) -> Array2<F> {
+        unreachable!("a lent op is back before any first-order sweep")
+    }
+}
+
+impl<'t, F: Float> Var<'t, F> {
+    /// Gradients of this 1×1 node with respect to each of `wrt`, recorded
+    /// as nodes on the tape (PyTorch's `create_graph=True`). A `wrt` the
+    /// node does not depend on gets a zero constant.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let x = tape.leaf(array![[3.0]]);
+    /// let y = x * x * x;                          // y = x³
+    /// let dy = y.grad_graph(&[x]).unwrap()[0];    // 3x² = 27, as a node
+    /// assert_eq!(dy.item(), 27.0);
+    /// let d2y = dy.backward();                    // d/dx 3x² = 6x = 18
+    /// assert_eq!(d2y[x], array![[18.0]]);
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::NotScalar`] unless this node is 1×1; [`Error::Argument`]
+    /// naming the op if a node on the path has no `backward_graph`.
+    #[track_caller]
+    pub fn grad_graph(self, wrt: &[Var<'t, F>]) -> Result<Vec<Var<'t, F>>> {
+        let shape = self.shape();
+        if shape != Shape::new(1, 1) {
+            return Err(Error::NotScalar { shape });
+        }
+        let seed = self.tape().scalar(F::one());
+        self.grad_graph_with(seed, wrt)
+    }
+
+    /// [`Var::grad_graph`] with an explicit upstream gradient node (same
+    /// shape as `self`): the vector–Jacobian product as nodes.
+    #[track_caller]
+    pub fn grad_graph_with(
+        self,
+        upstream: Var<'t, F>,
+        wrt: &[Var<'t, F>],
+    ) -> Result<Vec<Var<'t, F>>> {
+        let tape = self.tape();
+        let (node, given) = (self.shape(), upstream.shape());
+        if node != given {
+            return Err(Error::shape(
+                "grad_graph_with",
+                format!("node {} is {node}, upstream gradient is {given}", self.id()),
+            ));
+        }
+        let grads = graph_sweep(tape, self.id(), upstream)?;
+        Ok(wrt
+            .iter()
+            .map(|v| match grads.get(v.id().index()).copied().flatten() {
+                Some(g) => g,
+                None => tape.constant(Array2::zeros(v.shape().dim())),
+            })
+            .collect())
+    }
+}
+
+/// The reverse sweep of [`crate::gradients`], accumulating nodes instead of
+/// arrays. Nodes appended during the sweep lie past `root` and are not
+/// visited.
+fn graph_sweep<'t, F: Float>(
+    tape: &'t Tape<F>,
+    root: NodeId,
+    upstream: Var<'t, F>,
+) -> Result<Vec<Option<Var<'t, F>>>> {
+    let mut grads: Vec<Option<Var<'t, F>>> = vec![None; root.index() + 1];
+    if tape.nodes.borrow()[root.index()].requires_grad {
+        grads[root.index()] = Some(upstream);
+    }
+    for i in (0..=root.index()).rev() {
+        let Some(up) = grads[i] else { continue };
+        let (op, inputs, needs) = {
+            let mut nodes = tape.nodes.borrow_mut();
+            let node = &mut nodes[i];
+            if !matches!(node.kind, NodeKind::Op(_)) {
+                continue;
+            }
+            let NodeKind::Op(op) = std::mem::replace(&mut node.kind, NodeKind::Op(Box::new(Lent)))
+            else {
+                unreachable!("checked above")
+            };
+            let inputs: SmallVec<[NodeId; 2]> = node.inputs.clone();
+            let needs: SmallVec<[bool; 2]> = inputs
+                .iter()
+                .map(|j| nodes[j.index()].requires_grad)
+                .collect();
+            (op, inputs, needs)
+        };
+        let vars: SmallVec<[Var<'t, F>; 2]> = inputs.iter().map(|&j| Var::new(tape, j)).collect();
+        let ctx = GraphCtx {
+            inputs: &vars,
+            output: Var::new(tape, NodeId(i)),
+            upstream: up,
+        };
+        let mut outcome = Ok(());
+        for (wrt, &input) in inputs.iter().enumerate() {
+            if !needs[wrt] {
+                continue;
+            }
+            let Some(g) = op.backward_graph(&ctx, wrt) else {
+                outcome = Err(Error::argument(
+                    op.name(),
+                    "this op does not support higher-order gradients (no backward_graph)",
+                ));
+                break;
+            };
+            let slot = &mut grads[input.index()];
+            *slot = Some(match *slot {
+                Some(total) => total + g,
+                None => g,
+            });
+        }
+        tape.nodes.borrow_mut()[i].kind = NodeKind::Op(op);
+        outcome?;
+    }
+    Ok(grads)
+}
+
+/// Sums a gradient node over the axes along which an input of shape
+/// `target` was broadcast (the graph form of [`crate::shape::sum_to_shape`]).
+pub(crate) fn sum_to_shape_graph<'t, F: Float>(grad: Var<'t, F>, target: Shape) -> Var<'t, F> {
+    let shape = grad.shape();
+    let grad = if shape.rows != target.rows {
+        grad.sum_axis(0)
+    } else {
+        grad
+    };
+    if shape.cols != target.cols {
+        grad.sum_axis(1)
+    } else {
+        grad
+    }
+}
+
+/// `small` (1×1, 1×n or m×1) stretched to `shape` as a differentiable node.
+pub(crate) fn broadcast_graph<'t, F: Float>(small: Var<'t, F>, shape: Shape) -> Var<'t, F> {
+    if small.shape() == shape {
+        return small;
+    }
+    small * small.tape().constant(Array2::ones(shape.dim()))
+}
