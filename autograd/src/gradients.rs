@@ -14,6 +14,7 @@ use ndarray::Array2;
 use smallvec::SmallVec;
 
 use crate::anomaly::{Anomaly, Pass, first_non_finite};
+use crate::kernels::add_into;
 use crate::op::BackwardCtx;
 use crate::tape::{NodeId, NodeKind};
 use crate::{Error, Float, Result, Shape, Tape, Var};
@@ -112,8 +113,10 @@ pub(crate) fn sweep<F: Float>(
         let Some(upstream) = rest[0].as_ref() else {
             continue;
         };
-        let inputs: SmallVec<[&Array2<F>; 2]> =
-            node.inputs.iter().map(|j| &*nodes[j.0].value).collect();
+        let mut inputs = SmallVec::<[&Array2<F>; 2]>::new();
+        for j in &node.inputs {
+            inputs.push(&*nodes[j.0].value);
+        }
         let ctx = BackwardCtx {
             inputs: &inputs,
             output: &node.value,
@@ -122,6 +125,12 @@ pub(crate) fn sweep<F: Float>(
         for (wrt, input) in node.inputs.iter().enumerate() {
             if !nodes[input.0].requires_grad {
                 continue;
+            }
+            if let Some(total) = &mut earlier[input.0] {
+                if !checking {
+                    op.backward_accumulate(&ctx, wrt, total);
+                    continue;
+                }
             }
             let grad = op.backward(&ctx, wrt);
             if checking {
@@ -147,7 +156,7 @@ pub(crate) fn sweep<F: Float>(
                 op.name()
             );
             match &mut earlier[input.0] {
-                Some(total) => *total += &grad,
+                Some(total) => add_into(total, &grad),
                 empty => *empty = Some(grad),
             }
         }

@@ -34,6 +34,7 @@ mod error;
 mod float;
 pub mod gradients;
 pub mod higher_order;
+mod kernels;
 pub mod op;
 mod operators;
 mod ops;

@@ -86,6 +86,14 @@ pub trait Op<F: Float>: 'static {
     /// only for inputs that need a gradient.
     fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F>;
 
+    /// Adds ∂L/∂inputs\[wrt\] into `total`, which already holds the
+    /// gradient from the input's other consumers. The default calls
+    /// [`Op::backward`] and adds; ops override it to fuse the two and skip
+    /// the temporary (a parameter used by many nodes accumulates in place).
+    fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {
+        crate::kernels::add_into(total, &self.backward(ctx, wrt));
+    }
+
     /// [`Op::backward`] written with tape ops, so the gradient is a node
     /// that can be differentiated again (grad of grad, Hessian–vector
     /// products, gradient penalties). `None` means the op does not support

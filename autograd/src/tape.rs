@@ -320,12 +320,19 @@ impl<F: Float> Tape<F> {
         if inputs.iter().any(|v| !std::ptr::eq(v.tape(), self)) {
             return Err(Error::ForeignNode { context: op.name() });
         }
-        let ids: SmallVec<[NodeId; 2]> = inputs.iter().map(|v| v.id()).collect();
         let node = {
             let nodes = self.nodes.borrow();
-            let values: SmallVec<[&Array2<F>; 2]> =
-                ids.iter().map(|i| &*nodes[i.0].value).collect();
-            let shapes: SmallVec<[Shape; 2]> = values.iter().map(|v| Shape::of(v)).collect();
+            // Push loops, not `collect`: SmallVec's `extend` cost a fifth of
+            // the W1 benchmark's forward instructions.
+            let mut ids = SmallVec::<[NodeId; 2]>::new();
+            let mut values = SmallVec::<[&Array2<F>; 2]>::new();
+            let mut shapes = SmallVec::<[Shape; 2]>::new();
+            for v in inputs {
+                let value = &*nodes[v.id().0].value;
+                ids.push(v.id());
+                values.push(value);
+                shapes.push(Shape::of(value));
+            }
             let out_shape = op.output_shape(&shapes)?;
             let value = op.forward(&values);
             debug_assert_eq!(

@@ -12,6 +12,7 @@
 use ndarray::{Array2, Zip};
 
 use crate::higher_order::sum_to_shape_graph;
+use crate::kernels::{acc3, acc4, add_into, map2, map3, map4};
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::shape::{broadcast_shapes, broadcast_view, sum_to_shape};
 use crate::ties::Branch;
@@ -72,10 +73,14 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
         inputs[0].mapv(|x| self.0.value(x))
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        Zip::from(ctx.upstream)
-            .and(ctx.inputs[0])
-            .and(ctx.output)
-            .map_collect(|&g, &x, &y| chain(g, self.0.slope(x, y)))
+        map3(ctx.upstream, ctx.inputs[0], ctx.output, |g, x, y| {
+            chain(g, self.0.slope(x, y))
+        })
+    }
+    fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize, total: &mut Array2<F>) {
+        acc3(total, ctx.upstream, ctx.inputs[0], ctx.output, |g, x, y| {
+            chain(g, self.0.slope(x, y))
+        });
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
         self.0.grad_graph(ctx.upstream, ctx.inputs[0], ctx.output)
@@ -129,7 +134,7 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
     fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
         let (a, b) = (inputs[0], inputs[1]);
         if a.dim() == b.dim() {
-            return Zip::from(a).and(b).map_collect(|&a, &b| self.0.value(a, b));
+            return map2(a, b, |a, b| self.0.value(a, b));
         }
         let out = broadcast_shapes(B::NAME, Shape::of(a), Shape::of(b)).expect("validated");
         Zip::from(broadcast_view(a, out))
@@ -139,19 +144,39 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
     fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F> {
         let out = Shape::of(ctx.output);
         let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
+        let slope = |a, b, y| {
+            if wrt == 0 {
+                self.0.d_lhs(a, b, y)
+            } else {
+                self.0.d_rhs(a, b, y)
+            }
+        };
+        if a.dim() == b.dim() {
+            return map4(ctx.upstream, a, b, ctx.output, |g, a, b, y| {
+                chain(g, slope(a, b, y))
+            });
+        }
         let full = Zip::from(ctx.upstream)
             .and(broadcast_view(a, out))
             .and(broadcast_view(b, out))
             .and(ctx.output)
-            .map_collect(|&g, &a, &b, &y| {
-                let slope = if wrt == 0 {
-                    self.0.d_lhs(a, b, y)
-                } else {
-                    self.0.d_rhs(a, b, y)
-                };
-                chain(g, slope)
-            });
+            .map_collect(|&g, &a, &b, &y| chain(g, slope(a, b, y)));
         sum_to_shape(full, Shape::of(ctx.inputs[wrt]))
+    }
+    fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {
+        let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
+        if a.dim() != b.dim() {
+            // A broadcast input's gradient is a reduction; no fusion to gain.
+            return add_into(total, &self.backward(ctx, wrt));
+        }
+        acc4(total, ctx.upstream, a, b, ctx.output, |g, a, b, y| {
+            let slope = if wrt == 0 {
+                self.0.d_lhs(a, b, y)
+            } else {
+                self.0.d_rhs(a, b, y)
+            };
+            chain(g, slope)
+        });
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {
         let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
