@@ -87,7 +87,10 @@ pub fn all_ops() -> Vec<OpSpec> {
     [
         // elementwise with broadcasting
         ops::add::SPECS,
+        ops::sub::SPECS,
         ops::mul::SPECS,
+        ops::div::SPECS,
+        ops::maximum::SPECS,
         // unary and scalar
         ops::relu::SPECS,
         // reductions

@@ -8,7 +8,10 @@ pub mod reduce;
 
 // elementwise with broadcasting
 pub(crate) mod add;
+pub(crate) mod div;
+pub(crate) mod maximum;
 pub(crate) mod mul;
+pub(crate) mod sub;
 
 // unary and scalar
 pub(crate) mod relu;
