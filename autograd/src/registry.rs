@@ -93,6 +93,16 @@ pub fn all_ops() -> Vec<OpSpec> {
         ops::maximum::SPECS,
         // unary and scalar
         ops::relu::SPECS,
+        ops::neg::SPECS,
+        ops::add_scalar::SPECS,
+        ops::mul_scalar::SPECS,
+        ops::square::SPECS,
+        ops::sqrt::SPECS,
+        ops::powf::SPECS,
+        ops::exp::SPECS,
+        ops::log::SPECS,
+        ops::tanh::SPECS,
+        ops::sigmoid::SPECS,
         // reductions
         ops::sum::SPECS,
         // matrix

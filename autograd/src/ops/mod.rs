@@ -14,7 +14,17 @@ pub(crate) mod mul;
 pub(crate) mod sub;
 
 // unary and scalar
+pub(crate) mod add_scalar;
+pub(crate) mod exp;
+pub(crate) mod log;
+pub(crate) mod mul_scalar;
+pub(crate) mod neg;
+pub(crate) mod powf;
 pub(crate) mod relu;
+pub(crate) mod sigmoid;
+pub(crate) mod sqrt;
+pub(crate) mod square;
+pub(crate) mod tanh;
 
 // reductions
 pub(crate) mod sum;
