@@ -93,6 +93,8 @@ pub fn all_ops() -> Vec<OpSpec> {
         ops::maximum::SPECS,
         // unary and scalar
         ops::relu::SPECS,
+        ops::leaky_relu::SPECS,
+        ops::abs::SPECS,
         ops::neg::SPECS,
         ops::add_scalar::SPECS,
         ops::mul_scalar::SPECS,

@@ -14,8 +14,10 @@ pub(crate) mod mul;
 pub(crate) mod sub;
 
 // unary and scalar
+pub(crate) mod abs;
 pub(crate) mod add_scalar;
 pub(crate) mod exp;
+pub(crate) mod leaky_relu;
 pub(crate) mod log;
 pub(crate) mod mul_scalar;
 pub(crate) mod neg;
