@@ -94,6 +94,7 @@ pub fn all_ops() -> Vec<OpSpec> {
         // unary and scalar
         ops::relu::SPECS,
         ops::leaky_relu::SPECS,
+        ops::prelu::SPECS,
         ops::abs::SPECS,
         ops::neg::SPECS,
         ops::add_scalar::SPECS,

@@ -22,6 +22,7 @@ pub(crate) mod log;
 pub(crate) mod mul_scalar;
 pub(crate) mod neg;
 pub(crate) mod powf;
+pub(crate) mod prelu;
 pub(crate) mod relu;
 pub(crate) mod sigmoid;
 pub(crate) mod sqrt;
