@@ -106,6 +106,7 @@ pub fn all_ops() -> Vec<OpSpec> {
         ops::log::SPECS,
         ops::tanh::SPECS,
         ops::sigmoid::SPECS,
+        ops::maxout::SPECS,
         // reductions
         ops::sum::SPECS,
         // matrix

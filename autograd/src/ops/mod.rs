@@ -19,6 +19,7 @@ pub(crate) mod add_scalar;
 pub(crate) mod exp;
 pub(crate) mod leaky_relu;
 pub(crate) mod log;
+pub(crate) mod maxout;
 pub(crate) mod mul_scalar;
 pub(crate) mod neg;
 pub(crate) mod powf;
