@@ -87,9 +87,26 @@ pub fn all_ops() -> Vec<OpSpec> {
     [
         // elementwise with broadcasting
         ops::add::SPECS,
+        ops::sub::SPECS,
         ops::mul::SPECS,
+        ops::div::SPECS,
+        ops::maximum::SPECS,
         // unary and scalar
         ops::relu::SPECS,
+        ops::leaky_relu::SPECS,
+        ops::prelu::SPECS,
+        ops::abs::SPECS,
+        ops::neg::SPECS,
+        ops::add_scalar::SPECS,
+        ops::mul_scalar::SPECS,
+        ops::square::SPECS,
+        ops::sqrt::SPECS,
+        ops::powf::SPECS,
+        ops::exp::SPECS,
+        ops::log::SPECS,
+        ops::tanh::SPECS,
+        ops::sigmoid::SPECS,
+        ops::maxout::SPECS,
         // reductions
         ops::sum::SPECS,
         ops::sum_squares::SPECS,

@@ -6,7 +6,7 @@
 //! |---|---|---|---|
 //! | `relu` | x = 0 | relu'(0) = 0 | [`Branch::KINK`] |
 //! | `leaky_relu(α)` | x = 0 | α | [`Branch::KINK`] |
-//! | `prelu(a)` | x = 0 | ∂/∂x = a, ∂/∂a = 0 | [`Branch::KINK`] |
+//! | `prelu(a)` | x = 0 | ∂/∂x = a, ∂/∂a = 0 ([`prelu_slopes`]) | [`Branch::KINK`] |
 //! | `abs` | x = 0 | abs'(0) = 0 | [`Branch::KINK`] |
 //! | `maximum(a, b)` | a = b | ½ to each side | [`Branch::TIE`] |
 //! | `max` (reduction) | k entries tie for the max | 1/k to each tied entry | [`Branch::TIE`] |
@@ -68,6 +68,18 @@ pub fn relu_slope<F: Float>(x: F) -> F {
 #[inline]
 pub fn leaky_relu_slope<F: Float>(x: F, alpha: F) -> F {
     if x > F::zero() { F::one() } else { alpha }
+}
+
+/// PReLU's local derivatives `(∂y/∂x, ∂y/∂a)` for `y = x` above zero and
+/// `y = a·x` at and below it: `(1, 0)` for `x > 0`, `(a, x)` otherwise. At
+/// the kink that is `∂/∂x = a` (as for leaky_relu) and `∂/∂a = x = 0`.
+#[inline]
+pub fn prelu_slopes<F: Float>(x: F, a: F) -> (F, F) {
+    if x > F::zero() {
+        (F::one(), F::zero())
+    } else {
+        (a, x)
+    }
 }
 
 /// abs'(x) = sign(x), with abs'(0) = 0.
@@ -136,6 +148,9 @@ mod tests {
         assert_eq!(relu_slope(1e-300_f64), 1.0);
         assert_eq!(leaky_relu_slope(0.0_f64, 0.1), 0.1);
         assert_eq!(leaky_relu_slope(2.0_f64, 0.1), 1.0);
+        assert_eq!(prelu_slopes(0.0_f64, 0.3), (0.3, 0.0));
+        assert_eq!(prelu_slopes(-2.0_f64, 0.3), (0.3, -2.0));
+        assert_eq!(prelu_slopes(2.0_f64, 0.3), (1.0, 0.0));
         assert_eq!(abs_slope(0.0_f64), 0.0);
         assert_eq!(abs_slope(-3.0_f64), -1.0);
         assert_eq!(maximum_shares(1.0_f64, 1.0), (0.5, 0.5));

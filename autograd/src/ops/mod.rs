@@ -8,10 +8,27 @@ pub mod reduce;
 
 // elementwise with broadcasting
 pub(crate) mod add;
+pub(crate) mod div;
+pub(crate) mod maximum;
 pub(crate) mod mul;
+pub(crate) mod sub;
 
 // unary and scalar
+pub(crate) mod abs;
+pub(crate) mod add_scalar;
+pub(crate) mod exp;
+pub(crate) mod leaky_relu;
+pub(crate) mod log;
+pub(crate) mod maxout;
+pub(crate) mod mul_scalar;
+pub(crate) mod neg;
+pub(crate) mod powf;
+pub(crate) mod prelu;
 pub(crate) mod relu;
+pub(crate) mod sigmoid;
+pub(crate) mod sqrt;
+pub(crate) mod square;
+pub(crate) mod tanh;
 
 // reductions
 pub(crate) mod sum;

@@ -1,0 +1,120 @@
+//! `div`: elementwise `a / b` with broadcasting.
+//!
+//! * Forward: `y[i,j] = a[i,j] / b[i,j]` (a length-1 axis stretches).
+//! * Local derivatives: `∂y/∂a = 1/b`, `∂y/∂b = −a/b² = −y/b` (reusing the
+//!   output saves a multiply); each summed over the axes its input was
+//!   stretched along.
+//! * Smooth where `b ≠ 0` (the registry's divisor domain is
+//!   [`Domain::NonZero`]); dividing by zero gives ±∞ or NaN as IEEE says.
+
+use crate::ops::elementwise::{Binary, BinaryFn};
+use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::{Float, Result, Var};
+
+pub(crate) struct Div;
+
+impl<F: Float> BinaryFn<F> for Div {
+    const NAME: &'static str = "div";
+    fn value(&self, a: F, b: F) -> F {
+        a / b
+    }
+    fn d_lhs(&self, _a: F, b: F, _y: F) -> F {
+        F::one() / b
+    }
+    fn d_rhs(&self, _a: F, b: F, y: F) -> F {
+        -y / b
+    }
+}
+
+impl<'t, F: Float> Var<'t, F> {
+    /// Elementwise `self / rhs` with 2-D broadcasting; also the `/` operator.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let a = tape.leaf(array![[6.0, 1.0]]);
+    /// let b = tape.leaf(array![[2.0]]);                 // 1×1, broadcast everywhere
+    /// let y = a.div(b);
+    /// assert_eq!(y.value(), array![[3.0, 0.5]]);
+    /// let g = y.backward_with(array![[1.0, 2.0]]);
+    /// assert_eq!(g[a], array![[0.5, 1.0]]);             // upstream / b
+    /// assert_eq!(g[b], array![[-2.0]]);                 // Σ upstream · (−a/b²) = −1.5 − 0.5
+    /// ```
+    ///
+    /// # Panics
+    /// If the shapes do not broadcast (see [`Var::try_div`]).
+    #[track_caller]
+    #[allow(clippy::should_implement_trait)] // the trait is implemented too, by delegation
+    pub fn div(self, rhs: Var<'t, F>) -> Var<'t, F> {
+        self.record_or_panic(Binary(Div), &[self, rhs])
+    }
+
+    /// [`Var::div`], returning a shape error instead of panicking.
+    #[track_caller]
+    pub fn try_div(self, rhs: Var<'t, F>) -> Result<Var<'t, F>> {
+        self.record(Binary(Div), &[self, rhs])
+    }
+}
+
+pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
+    name: "div",
+    domains: &[Domain::Real, Domain::NonZero],
+    shapes: ShapeRule::Broadcast,
+    kink: Kink::None,
+    apply: |x| x[0].div(x[1]),
+}];
+
+#[cfg(test)]
+mod tests {
+    use crate::Tape;
+    use ndarray::array;
+
+    #[test]
+    fn forward_and_backward_with_uneven_upstream() {
+        let tape = Tape::new();
+        let a = tape.leaf(array![[1.0, -3.0], [4.0, 0.0]]);
+        let b = tape.leaf(array![[2.0, 4.0], [-0.5, 8.0]]);
+        let y = a.div(b);
+        assert_eq!(y.value(), array![[0.5, -0.75], [-8.0, 0.0]]);
+        let g = y.backward_with(array![[1.0, -2.0], [0.5, 3.0]]);
+        // upstream / b
+        assert_eq!(g[a], array![[0.5, -0.5], [-1.0, 0.375]]);
+        // upstream · (−a/b²): 1·(−1/4), −2·(3/16), 0.5·(−4/0.25), 3·0
+        assert_eq!(g[b], array![[-0.25, -0.375], [-8.0, 0.0]]);
+    }
+
+    #[test]
+    fn broadcast_row_divisor() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[1.0, 2.0], [3.0, 4.0]]);
+        let w = tape.leaf(array![[2.0, -4.0]]);
+        let y = x.div(w);
+        assert_eq!(y.value(), array![[0.5, -0.5], [1.5, -1.0]]);
+        let g = y.backward_with(array![[1.0, 2.0], [3.0, -1.0]]);
+        assert_eq!(g[x], array![[0.5, -0.5], [1.5, 0.25]]);
+        // column 0: −(1·1 + 3·3)/4 = −2.5; column 1: −(2·2 + −1·4)/16 = 0
+        assert_eq!(g[w], array![[-2.5, 0.0]]);
+    }
+
+    #[test]
+    fn zero_upstream_hides_the_infinite_slope_at_a_zero_divisor() {
+        let tape = Tape::new();
+        let a = tape.leaf(array![[1.0, 2.0]]);
+        let b = tape.leaf(array![[0.0, 1.0]]);
+        let g = a.div(b).backward_with(array![[0.0, 1.0]]);
+        assert_eq!(g[a], array![[0.0, 1.0]]);
+        assert_eq!(g[b], array![[0.0, -2.0]]);
+    }
+
+    #[test]
+    fn bad_shapes_are_errors() {
+        let tape = Tape::<f32>::new();
+        let a = tape.leaf(ndarray::Array2::zeros((2, 3)));
+        let b = tape.leaf(ndarray::Array2::zeros((2, 2)));
+        assert_eq!(
+            a.try_div(b).unwrap_err().to_string(),
+            "div: lhs is 2×3, rhs is 2×2; they do not broadcast"
+        );
+    }
+}

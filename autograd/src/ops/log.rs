@@ -1,0 +1,87 @@
+//! `log`: the elementwise natural logarithm.
+//!
+//! * Forward: `y = ln x`.
+//! * Local derivative: `dy/dx = 1/x`.
+//! * Smooth for `x > 0` (the registry's domain is [`Domain::Positive`]);
+//!   `ln 0 = −∞` and the log of a negative number is NaN, as IEEE says.
+
+use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::{Float, Var};
+
+pub(crate) struct Log;
+
+impl<F: Float> UnaryFn<F> for Log {
+    const NAME: &'static str = "log";
+    fn value(&self, x: F) -> F {
+        x.ln()
+    }
+    fn slope(&self, x: F, _y: F) -> F {
+        F::one() / x
+    }
+}
+
+impl<'t, F: Float> Var<'t, F> {
+    /// The natural logarithm `ln x` elementwise.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let x = tape.leaf(array![[1.0, 4.0]]);
+    /// let y = x.log();
+    /// assert_eq!(y.value()[[0, 0]], 0.0);
+    /// let g = y.backward_with(array![[3.0, 2.0]]);
+    /// assert_eq!(g[x], array![[3.0, 0.5]]);             // upstream / x
+    /// ```
+    #[track_caller]
+    pub fn log(self) -> Var<'t, F> {
+        self.record_or_panic(Unary(Log), &[self])
+    }
+}
+
+pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
+    name: "log",
+    domains: &[Domain::Positive],
+    shapes: ShapeRule::Unary,
+    kink: Kink::None,
+    apply: |x| x[0].log(),
+}];
+
+#[cfg(test)]
+mod tests {
+    use crate::Tape;
+    use approx::assert_relative_eq;
+    use ndarray::array;
+
+    #[test]
+    fn forward_and_backward_with_uneven_upstream() {
+        let tape = Tape::new();
+        let e = std::f64::consts::E;
+        let x = tape.leaf(array![[1.0, e], [0.5, 8.0]]);
+        let y = x.log();
+        let want = [
+            0.0,
+            1.0,
+            -std::f64::consts::LN_2,
+            3.0 * std::f64::consts::LN_2,
+        ];
+        for (&got, &want) in y.value().iter().zip(&want) {
+            assert_relative_eq!(got, want, max_relative = 1e-15);
+        }
+        let g = y.backward_with(array![[2.0, -1.0], [0.5, 4.0]]);
+        let want = [2.0, -1.0 / e, 1.0, 0.5];
+        for (&got, &want) in g[x].iter().zip(&want) {
+            assert_relative_eq!(got, want, max_relative = 1e-15);
+        }
+    }
+
+    #[test]
+    fn zero_upstream_hides_the_infinite_slope_at_zero() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[0.0, 2.0]]);
+        let y = x.log();
+        assert_eq!(y.value()[[0, 0]], f64::NEG_INFINITY);
+        assert_eq!(y.backward_with(array![[0.0, 1.0]])[x], array![[0.0, 0.5]]);
+    }
+}

@@ -1,0 +1,161 @@
+//! `maximum`: the elementwise larger of `a` and `b`, with broadcasting.
+//!
+//! * Forward: `y[i,j] = max(a[i,j], b[i,j])`; NaN in either input gives NaN.
+//! * Local derivatives: the upstream gradient goes to whichever input is
+//!   larger: `∂y/∂a = 1, ∂y/∂b = 0` when `a > b`, and the reverse when
+//!   `a < b`. Each is summed over the axes its input was stretched along.
+//! * Tie rule (`a = b`): ½ to each side ([`crate::ties::maximum_shares`]),
+//!   so the two shares sum to the upstream gradient; the decision log
+//!   records the winning argument (0 or 1) or [`crate::ties::Branch::TIE`]
+//!   ([`crate::ties::maximum_branch`]).
+
+use crate::ops::elementwise::{Binary, BinaryFn};
+use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::ties::{self, Branch};
+use crate::{Float, Result, Var};
+
+pub(crate) struct Maximum;
+
+impl<F: Float> BinaryFn<F> for Maximum {
+    const NAME: &'static str = "maximum";
+    const BRANCHING: bool = true;
+    fn value(&self, a: F, b: F) -> F {
+        // Written out rather than `F::max`, which would silently drop a NaN.
+        if b > a {
+            b
+        } else if a >= b {
+            a
+        } else {
+            F::nan()
+        }
+    }
+    fn d_lhs(&self, a: F, b: F, _y: F) -> F {
+        ties::maximum_shares(a, b).0
+    }
+    fn d_rhs(&self, a: F, b: F, _y: F) -> F {
+        ties::maximum_shares(a, b).1
+    }
+    fn branch(&self, a: F, b: F) -> Branch {
+        ties::maximum_branch(a, b)
+    }
+}
+
+impl<'t, F: Float> Var<'t, F> {
+    /// The elementwise maximum of `self` and `rhs`, with 2-D broadcasting.
+    /// Where they tie, each receives half of the upstream gradient.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let a = tape.leaf(array![[1.0, 5.0, 2.0]]);
+    /// let b = tape.leaf(array![[3.0, 4.0, 2.0]]);
+    /// let y = a.maximum(b);
+    /// assert_eq!(y.value(), array![[3.0, 5.0, 2.0]]);
+    /// let g = y.backward_with(array![[1.0, 2.0, 4.0]]);
+    /// assert_eq!(g[a], array![[0.0, 2.0, 2.0]]);         // the tie splits 4 into 2 + 2
+    /// assert_eq!(g[b], array![[1.0, 0.0, 2.0]]);
+    /// ```
+    ///
+    /// # Panics
+    /// If the shapes do not broadcast (see [`Var::try_maximum`]).
+    #[track_caller]
+    pub fn maximum(self, rhs: Var<'t, F>) -> Var<'t, F> {
+        self.record_or_panic(Binary(Maximum), &[self, rhs])
+    }
+
+    /// [`Var::maximum`], returning a shape error instead of panicking.
+    #[track_caller]
+    pub fn try_maximum(self, rhs: Var<'t, F>) -> Result<Var<'t, F>> {
+        self.record(Binary(Maximum), &[self, rhs])
+    }
+}
+
+pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
+    name: "maximum",
+    domains: &[Domain::Real, Domain::Real],
+    shapes: ShapeRule::Broadcast,
+    kink: Kink::Ties,
+    apply: |x| x[0].maximum(x[1]),
+}];
+
+#[cfg(test)]
+mod tests {
+    use crate::Tape;
+    use crate::ties::Branch;
+    use ndarray::array;
+
+    #[test]
+    fn forward_and_backward_with_uneven_upstream() {
+        let tape = Tape::new();
+        let a = tape.leaf(array![[1.0, -2.0], [3.0, 0.5]]);
+        let b = tape.leaf(array![[0.0, 4.0], [-1.0, 2.0]]);
+        let y = a.maximum(b);
+        assert_eq!(y.value(), array![[1.0, 4.0], [3.0, 2.0]]);
+        let g = y.backward_with(array![[1.0, -2.0], [0.5, 3.0]]);
+        assert_eq!(g[a], array![[1.0, 0.0], [0.5, 0.0]]);
+        assert_eq!(g[b], array![[0.0, -2.0], [0.0, 3.0]]);
+    }
+
+    #[test]
+    fn ties_split_evenly_and_sum_to_upstream() {
+        let tape = Tape::new();
+        let a = tape.leaf(array![[2.0, -1.0, 0.0]]);
+        let b = tape.leaf(array![[2.0, -1.0, -0.0]]);
+        let up = array![[3.0, -5.0, 0.25]];
+        let g = a.maximum(b).backward_with(up.clone());
+        assert_eq!(g[a], array![[1.5, -2.5, 0.125]]);
+        assert_eq!(g[b], array![[1.5, -2.5, 0.125]]);
+        assert_eq!(&g[a] + &g[b], up);
+    }
+
+    #[test]
+    fn broadcast_against_a_scalar_threshold() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[1.0, 2.0], [-3.0, 0.5]]);
+        let t = tape.leaf(array![[0.5]]);
+        let y = x.maximum(t);
+        assert_eq!(y.value(), array![[1.0, 2.0], [0.5, 0.5]]);
+        let g = y.backward_with(array![[1.0, 2.0], [4.0, 8.0]]);
+        // x[1,1] ties the threshold: half of 8 each way.
+        assert_eq!(g[x], array![[1.0, 2.0], [0.0, 4.0]]);
+        assert_eq!(g[t], array![[4.0 + 4.0]]);
+    }
+
+    #[test]
+    fn decision_log_names_the_winner_or_the_tie() {
+        let tape = Tape::new();
+        tape.record_decisions(true);
+        let a = tape.leaf(array![[1.0, 0.0, 7.0]]);
+        let b = tape.leaf(array![[0.0, 1.0, 7.0]]);
+        let y = a.maximum(b);
+        let logs = tape.decision_logs();
+        assert_eq!(logs.len(), 1);
+        assert_eq!(logs[0].node, y.id());
+        assert_eq!(logs[0].op, "maximum");
+        assert_eq!(
+            logs[0].branches,
+            vec![Branch::winner(0), Branch::winner(1), Branch::TIE]
+        );
+    }
+
+    #[test]
+    fn nan_propagates_from_either_side() {
+        let tape = Tape::new();
+        let a = tape.leaf(array![[f64::NAN, 1.0]]);
+        let b = tape.leaf(array![[1.0, f64::NAN]]);
+        let y = a.maximum(b).value();
+        assert!(y[[0, 0]].is_nan() && y[[0, 1]].is_nan());
+    }
+
+    #[test]
+    fn bad_shapes_are_errors() {
+        let tape = Tape::<f64>::new();
+        let a = tape.leaf(ndarray::Array2::zeros((2, 3)));
+        let b = tape.leaf(ndarray::Array2::zeros((3, 3)));
+        assert_eq!(
+            a.try_maximum(b).unwrap_err().to_string(),
+            "maximum: lhs is 2×3, rhs is 3×3; they do not broadcast"
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! `neg`: elementwise negation.
+//!
+//! * Forward: `y = −x`.
+//! * Local derivative: `dy/dx = −1`.
+//! * Smooth: no kinks.
+
+use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::{Float, Var};
+
+pub(crate) struct Neg;
+
+impl<F: Float> UnaryFn<F> for Neg {
+    const NAME: &'static str = "neg";
+    fn value(&self, x: F) -> F {
+        -x
+    }
+    fn slope(&self, _x: F, _y: F) -> F {
+        -F::one()
+    }
+}
+
+impl<'t, F: Float> Var<'t, F> {
+    /// `−self` elementwise; also the unary `-` operator.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let x = tape.leaf(array![[1.0, -2.0]]);
+    /// let y = x.neg();
+    /// assert_eq!(y.value(), array![[-1.0, 2.0]]);
+    /// assert_eq!(y.backward_with(array![[3.0, 4.0]])[x], array![[-3.0, -4.0]]);
+    /// ```
+    #[track_caller]
+    #[allow(clippy::should_implement_trait)] // the trait is implemented too, by delegation
+    pub fn neg(self) -> Var<'t, F> {
+        self.record_or_panic(Unary(Neg), &[self])
+    }
+}
+
+pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
+    name: "neg",
+    domains: &[Domain::Real],
+    shapes: ShapeRule::Unary,
+    kink: Kink::None,
+    apply: |x| x[0].neg(),
+}];
+
+#[cfg(test)]
+mod tests {
+    use crate::Tape;
+    use ndarray::array;
+
+    #[test]
+    fn forward_and_backward_with_uneven_upstream() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[1.0, -2.0], [0.0, 3.5]]);
+        let y = x.neg();
+        assert_eq!(y.value(), array![[-1.0, 2.0], [0.0, -3.5]]);
+        let g = y.backward_with(array![[1.0, -2.0], [0.5, 3.0]]);
+        assert_eq!(g[x], array![[-1.0, 2.0], [-0.5, -3.0]]);
+    }
+
+    #[test]
+    fn double_negation_is_identity() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[1.0, -2.0]]);
+        let y = x.neg().neg();
+        assert_eq!(y.value(), array![[1.0, -2.0]]);
+        assert_eq!(y.backward_with(array![[5.0, 7.0]])[x], array![[5.0, 7.0]]);
+    }
+}

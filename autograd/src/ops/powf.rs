@@ -1,0 +1,109 @@
+//! `powf`: raises every entry to a constant real power `p`.
+//!
+//! * Forward: `y = x^p`.
+//! * Local derivative: `dy/dx = p · x^(p−1)`.
+//! * Smooth for `x > 0` (the registry's domain is [`Domain::Positive`]).
+//!   Integer powers of negative numbers are fine (`x.powf(-1.0)` is `1/x`),
+//!   but a fractional power of a negative number is NaN, and a negative
+//!   power of zero is ∞, as IEEE says.
+
+use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::{Float, Var};
+
+pub(crate) struct Powf<F> {
+    p: F,
+}
+
+impl<F: Float> UnaryFn<F> for Powf<F> {
+    const NAME: &'static str = "powf";
+    fn value(&self, x: F) -> F {
+        x.powf(self.p)
+    }
+    fn slope(&self, x: F, _y: F) -> F {
+        // Not `p · y / x`: that is 0/0 at x = 0 even for p > 1.
+        self.p * x.powf(self.p - F::one())
+    }
+    fn label(&self) -> String {
+        format!("powf[p={}]", self.p)
+    }
+}
+
+impl<'t, F: Float> Var<'t, F> {
+    /// `self^p` elementwise for a constant exponent `p`.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let x = tape.leaf(array![[4.0, 9.0]]);
+    /// let y = x.powf(1.5);
+    /// assert_eq!(y.value(), array![[8.0, 27.0]]);
+    /// let g = y.backward_with(array![[1.0, 2.0]]);
+    /// assert_eq!(g[x], array![[3.0, 9.0]]);              // 1.5 · √x · upstream
+    /// ```
+    #[track_caller]
+    pub fn powf(self, p: F) -> Var<'t, F> {
+        self.record_or_panic(Unary(Powf { p }), &[self])
+    }
+}
+
+pub(crate) const SPECS: &[OpSpec] = &[
+    OpSpec {
+        name: "powf(1.5)",
+        domains: &[Domain::Positive],
+        shapes: ShapeRule::Unary,
+        kink: Kink::None,
+        apply: |x| x[0].powf(1.5),
+    },
+    OpSpec {
+        name: "powf(-0.5)",
+        domains: &[Domain::Positive],
+        shapes: ShapeRule::Unary,
+        kink: Kink::None,
+        apply: |x| x[0].powf(-0.5),
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use crate::Tape;
+    use ndarray::array;
+
+    #[test]
+    fn forward_and_backward_with_uneven_upstream() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[4.0, 0.25], [1.0, 16.0]]);
+        let y = x.powf(-0.5);
+        assert_eq!(y.value(), array![[0.5, 2.0], [1.0, 0.25]]);
+        let g = y.backward_with(array![[1.0, -2.0], [0.5, 4.0]]);
+        // −½ · x^(−3/2): 4 → −1/16, 0.25 → −4, 1 → −½, 16 → −1/128
+        assert_eq!(g[x], array![[-0.0625, 8.0], [-0.25, -0.03125]]);
+    }
+
+    #[test]
+    fn integer_powers_work_for_negative_inputs() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[-2.0, 3.0]]);
+        let y = x.powf(-1.0);
+        assert_eq!(y.value(), array![[-0.5, 1.0 / 3.0]]);
+        let g = y.backward_with(array![[2.0, 9.0]]);
+        assert_eq!(g[x], array![[-0.5, -1.0]]); // −upstream / x²
+    }
+
+    #[test]
+    fn slope_at_zero_is_finite_for_p_above_one() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[0.0, 1.0]]);
+        let g = x.powf(2.5).backward_with(array![[1.0, 2.0]]);
+        assert_eq!(g[x], array![[0.0, 5.0]]);
+    }
+
+    #[test]
+    fn label_shows_the_exponent() {
+        let tape = Tape::new();
+        let y = tape.leaf(array![[1.0_f64]]).powf(1.5);
+        let nodes = tape.nodes.borrow();
+        assert_eq!(nodes[y.id().index()].label(), "powf[p=1.5]");
+    }
+}

@@ -1,0 +1,86 @@
+//! `tanh`: the elementwise hyperbolic tangent.
+//!
+//! * Forward: `y = tanh x` (saturates to ±1, never NaN for finite or
+//!   infinite input).
+//! * Local derivative: `dy/dx = 1 − tanh²x = 1 − y²`, read from the output.
+//! * Smooth: no kinks.
+
+use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::{Float, Var};
+
+pub(crate) struct Tanh;
+
+impl<F: Float> UnaryFn<F> for Tanh {
+    const NAME: &'static str = "tanh";
+    fn value(&self, x: F) -> F {
+        x.tanh()
+    }
+    fn slope(&self, _x: F, y: F) -> F {
+        F::one() - y * y
+    }
+}
+
+impl<'t, F: Float> Var<'t, F> {
+    /// `tanh x` elementwise.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let x = tape.leaf(array![[0.0, 100.0]]);
+    /// let y = x.tanh();
+    /// assert_eq!(y.value(), array![[0.0, 1.0]]);
+    /// let g = y.backward_with(array![[3.0, 3.0]]);
+    /// assert_eq!(g[x], array![[3.0, 0.0]]);             // upstream · (1 − y²)
+    /// ```
+    #[track_caller]
+    pub fn tanh(self) -> Var<'t, F> {
+        self.record_or_panic(Unary(Tanh), &[self])
+    }
+}
+
+pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
+    name: "tanh",
+    domains: &[Domain::Real],
+    shapes: ShapeRule::Unary,
+    kink: Kink::None,
+    apply: |x| x[0].tanh(),
+}];
+
+#[cfg(test)]
+mod tests {
+    use crate::Tape;
+    use approx::assert_relative_eq;
+    use ndarray::array;
+
+    #[test]
+    fn forward_and_backward_with_uneven_upstream() {
+        let tape = Tape::new();
+        // tanh(ln 2) = (2 − ½)/(2 + ½) = 3/5, and tanh is odd.
+        let ln2 = std::f64::consts::LN_2;
+        let x = tape.leaf(array![[ln2, -ln2], [0.0, 1.0]]);
+        let y = x.tanh();
+        let tanh1 = 0.7615941559557649;
+        let want = [0.6, -0.6, 0.0, tanh1];
+        for (&got, &want) in y.value().iter().zip(&want) {
+            assert_relative_eq!(got, want, max_relative = 1e-14);
+        }
+        let g = y.backward_with(array![[2.0, -1.0], [0.5, 4.0]]);
+        // 1 − (3/5)² = 16/25
+        let want = [2.0 * 0.64, -0.64, 0.5, 4.0 * (1.0 - tanh1 * tanh1)];
+        for (&got, &want) in g[x].iter().zip(&want) {
+            assert_relative_eq!(got, want, max_relative = 1e-14);
+        }
+    }
+
+    #[test]
+    fn saturates_without_nan() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[1e6, -1e6, f64::INFINITY]]);
+        let y = x.tanh();
+        assert_eq!(y.value(), array![[1.0, -1.0, 1.0]]);
+        let g = y.backward_with(array![[1.0, 1.0, 1.0]]);
+        assert_eq!(g[x], array![[0.0, 0.0, 0.0]]);
+    }
+}
