@@ -92,6 +92,9 @@ pub fn all_ops() -> Vec<OpSpec> {
         ops::relu::SPECS,
         // reductions
         ops::sum::SPECS,
+        ops::mean::SPECS,
+        ops::max::SPECS,
+        ops::log_sum_exp::SPECS,
         // matrix
         ops::matmul::SPECS,
         // rows: softmax, picking, slicing

@@ -14,6 +14,9 @@ pub(crate) mod mul;
 pub(crate) mod relu;
 
 // reductions
+pub(crate) mod log_sum_exp;
+pub(crate) mod max;
+pub(crate) mod mean;
 pub(crate) mod sum;
 
 // matrix
