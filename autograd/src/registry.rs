@@ -97,6 +97,8 @@ pub fn all_ops() -> Vec<OpSpec> {
         ops::log_sum_exp::SPECS,
         // matrix
         ops::matmul::SPECS,
+        ops::transpose::SPECS,
+        ops::reshape::SPECS,
         // rows: softmax, picking, slicing
     ]
     .concat()

@@ -21,5 +21,7 @@ pub(crate) mod sum;
 
 // matrix
 pub(crate) mod matmul;
+pub(crate) mod reshape;
+pub(crate) mod transpose;
 
 // rows: softmax, picking, slicing
