@@ -100,6 +100,11 @@ pub fn all_ops() -> Vec<OpSpec> {
         ops::transpose::SPECS,
         ops::reshape::SPECS,
         // rows: softmax, picking, slicing
+        ops::softmax::SPECS,
+        ops::log_softmax::SPECS,
+        ops::pick::SPECS,
+        ops::slice_cols::SPECS,
+        ops::concat_cols::SPECS,
     ]
     .concat()
 }

@@ -22,7 +22,7 @@ use crate::{Float, Result, Shape, Var};
 pub(crate) struct Max(pub Over);
 
 /// The index of the first entry of `lane` equal to its maximum `m`, and how
-/// many entries equal it.
+/// many entries equal it. (A NaN maximum equals nothing: `(0, 0)`.)
 fn winners<F: Float>(lane: ArrayView1<'_, F>, m: F) -> (usize, usize) {
     let mut first = None;
     let mut tied = 0;
@@ -57,7 +57,7 @@ impl<F: Float> Op<F> for Max {
             ctx.output,
             ctx.upstream,
             |x, m, g, grad| {
-                let (_, tied) = winners(x, m);
+                let tied = x.iter().filter(|&&x| x == m).count();
                 let share = g * ties::tie_share::<F>(tied);
                 Zip::from(grad).and(x).for_each(|d, &x| {
                     if x == m {

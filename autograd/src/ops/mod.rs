@@ -25,3 +25,8 @@ pub(crate) mod reshape;
 pub(crate) mod transpose;
 
 // rows: softmax, picking, slicing
+pub(crate) mod concat_cols;
+pub(crate) mod log_softmax;
+pub(crate) mod pick;
+pub(crate) mod slice_cols;
+pub(crate) mod softmax;
