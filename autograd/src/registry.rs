@@ -110,9 +110,19 @@ pub fn all_ops() -> Vec<OpSpec> {
         // reductions
         ops::sum::SPECS,
         ops::sum_squares::SPECS,
+        ops::mean::SPECS,
+        ops::max::SPECS,
+        ops::log_sum_exp::SPECS,
         // matrix
         ops::matmul::SPECS,
+        ops::transpose::SPECS,
+        ops::reshape::SPECS,
         // rows: softmax, picking, slicing
+        ops::softmax::SPECS,
+        ops::log_softmax::SPECS,
+        ops::pick::SPECS,
+        ops::slice_cols::SPECS,
+        ops::concat_cols::SPECS,
     ]
     .concat()
 }

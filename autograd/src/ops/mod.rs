@@ -31,10 +31,20 @@ pub(crate) mod square;
 pub(crate) mod tanh;
 
 // reductions
+pub(crate) mod log_sum_exp;
+pub(crate) mod max;
+pub(crate) mod mean;
 pub(crate) mod sum;
 pub(crate) mod sum_squares;
 
 // matrix
 pub(crate) mod matmul;
+pub(crate) mod reshape;
+pub(crate) mod transpose;
 
 // rows: softmax, picking, slicing
+pub(crate) mod concat_cols;
+pub(crate) mod log_softmax;
+pub(crate) mod pick;
+pub(crate) mod slice_cols;
+pub(crate) mod softmax;
