@@ -7,8 +7,9 @@
 //! * Smooth: no kinks.
 
 use ndarray::Array2;
+use ndarray::linalg::general_mat_mul;
 
-use crate::op::{BackwardCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
@@ -41,6 +42,18 @@ impl<F: Float> Op<F> for MatMul {
         } else {
             a.t().dot(g)
         }
+    }
+    fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {
+        let (a, b, g) = (ctx.inputs[0], ctx.inputs[1], ctx.upstream);
+        if wrt == 0 {
+            general_mat_mul(F::one(), g, &b.t(), F::one(), total);
+        } else {
+            general_mat_mul(F::one(), &a.t(), g, F::one(), total);
+        }
+    }
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {
+        let (a, b, g) = (ctx.inputs[0], ctx.inputs[1], ctx.upstream);
+        Some(if wrt == 0 { g.matmul(b.transpose()) } else { a.transpose().matmul(g) })
     }
 }
 
