@@ -29,6 +29,7 @@
 #![warn(missing_docs)]
 
 pub mod decisions;
+mod display;
 mod error;
 mod float;
 pub mod gradients;
