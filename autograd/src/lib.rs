@@ -30,6 +30,7 @@
 
 pub mod decisions;
 mod display;
+mod dot;
 mod error;
 mod float;
 pub mod gradients;
