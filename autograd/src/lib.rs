@@ -1,35 +1,77 @@
 //! A readable reverse-mode automatic differentiation engine over 2-D
-//! [`ndarray`] matrices.
+//! [`ndarray`] matrices, written to be read alongside the CS231n notes on
+//! backpropagation.
 //!
 //! # A short tour
 //!
-//! Operations append nodes to a [`Tape`] as they run (a Wengert list);
-//! [`Var`] handles are `Copy`, so math reads like math:
+//! Operations append nodes to a [`Tape`] as they run (*define-by-run*: the
+//! tape is a Wengert list). [`Var`] handles are `Copy`, so math reads like
+//! math. Here is a two-layer network, `loss = Σ relu(x·W1 + b1)·W2`:
 //!
 //! ```
 //! use autograd::Tape;
 //! use ndarray::array;
 //!
 //! let tape = Tape::new();
-//! let x = tape.constant(array![[1.0, 2.0]]);        // data: no gradient
-//! let w = tape.leaf(array![[0.5], [-1.0]]);        // weights: gradient wanted
-//! let b = tape.leaf(array![[0.1]]);
-//! let loss = (x.matmul(w) + b).relu().sum();        // relu(1·0.5 − 2·1 + 0.1) = 0
-//! let grads = loss.backward();                     // one reverse sweep
-//! assert_eq!(grads[w], array![[0.0], [0.0]]);      // relu'(−1.4) = 0
-//! assert!(grads.get(x).is_none());                 // never computed
+//! let x = tape.constant(array![[1.0, 2.0]]);                 // data: no gradient
+//! let w1 = tape.named_leaf("W1", array![[1.0, -1.0], [0.5, 1.0]]);
+//! let b1 = tape.named_leaf("b1", array![[0.0, -4.0]]);
+//! let w2 = tape.named_leaf("W2", array![[3.0], [5.0]]);
+//!
+//! let h = (x.matmul(w1) + b1).relu();                        // relu([2, 1] + [0, −4]) = [2, 0]
+//! let loss = h.matmul(w2).sum();                             // 2·3 + 0·5 = 6
+//! assert_eq!(loss.item(), 6.0);
+//!
+//! let grads = loss.backward();                               // one reverse sweep
+//! assert_eq!(grads[w2], array![[2.0], [0.0]]);               // hᵀ
+//! assert_eq!(grads[b1], array![[3.0, 0.0]]);                 // W2ᵀ ⊙ relu'; the dead unit gets 0
+//! assert_eq!(grads[w1], array![[3.0, 0.0], [6.0, 0.0]]);     // xᵀ · ∂loss/∂(x·W1)
+//! assert!(grads.get(x).is_none());                           // never computed
+//!
+//! println!("{tape}");                                        // the Wengert list:
+//! assert_eq!(tape.to_string(), "\
+//! %0 = constant        [1×2]  no grad
+//! %1 = leaf \"W1\"       [2×2]
+//! %2 = leaf \"b1\"       [1×2]
+//! %3 = leaf \"W2\"       [2×1]
+//! %4 = matmul(%0, %1)  [1×2]
+//! %5 = add(%4, %2)     [1×2]
+//! %6 = relu(%5)        [1×2]
+//! %7 = matmul(%6, %3)  [1×1]
+//! %8 = sum[all](%7)    [1×1]");
 //! ```
 //!
-//! * Ops live one per file in `ops/`, each with its formula, local
-//!   derivative, kink rule and tests; [`registry::all_ops`] lists them.
-//! * [`ties`] is the single place deciding derivatives at kinks and ties.
-//! * [`decisions`] records which branch every branching op took, so a
-//!   gradient checker can tell a crossed kink from a bug.
+//! `{tape:#}` adds the source line of every node, and [`Tape::to_dot`] draws
+//! the graph (with gradients) for Graphviz.
+//!
+//! # Where to look next
+//!
+//! * **Ops** live one per file in `ops/`, each with its formula, local
+//!   derivative, kink rule and hand-computed tests; [`registry::all_ops`]
+//!   lists them, and the `gradcheck` crate checks every one it lists.
+//! * **Kinks and ties** (relu at 0, equal maxima) are decided in exactly one
+//!   place, [`ties`], following PyTorch's conventions.
+//! * **Decision logs**: with [`Tape::record_decisions`] on, every branching
+//!   op records which branch each element took ([`Tape::decision_logs`]), so
+//!   a gradient checker can tell a finite difference that crossed a kink
+//!   ([`decisions::crossings`]) from a wrong derivative.
+//! * **Custom ops**: implement [`Op`] (forward plus one vector–Jacobian
+//!   product per input) and record it with [`Tape::try_apply`].
+//! * **Parameters** ([`Param`]) live outside the tape and are shared into it
+//!   without copying; [`Tape::reset`] empties the tape between steps.
+//! * **`f32` or `f64`**: everything is generic over [`Float`]. Train in
+//!   `f32` for speed; check gradients in `f64`, where finite differences are
+//!   accurate enough to mean something.
+//!
+//! See `ARCHITECTURE.md` at the repository root for the invariants the code
+//! keeps.
 
 #![warn(missing_docs)]
 
 pub mod anomaly;
 pub mod decisions;
+mod display;
+mod dot;
 mod error;
 mod float;
 pub mod gradients;
