@@ -266,11 +266,13 @@ impl fmt::Display for Report {
                 r.verdict
             )?;
             if let Some(k) = &r.kink {
+                write!(f, "  {}", k.crossing)?;
+                if k.count > 1 {
+                    write!(f, " (+{} more)", k.count - 1)?;
+                }
                 write!(
                     f,
-                    "  {} (+{} more); slopes [{}, {}]",
-                    k.crossing,
-                    k.count - 1,
+                    "; one-sided slopes [{}, {}]",
                     sci(k.left_slope),
                     sci(k.right_slope)
                 )?;
