@@ -17,7 +17,7 @@
 //! use proptest::test_runner::{Config, TestRunner};
 //!
 //! let relu = autograd::registry::all_ops().into_iter().find(|s| s.name == "relu").unwrap();
-//! let mut runner = TestRunner::new(Config::with_cases(8));
+//! let mut runner = TestRunner::new(Config { failure_persistence: None, ..Config::with_cases(8) });
 //! runner
 //!     .run(&strategies::op_inputs(relu, strategies::Placement::OnKinks, 3), |inputs| {
 //!         let named: Vec<(&str, _)> = inputs.iter().map(|x| ("x", x.clone())).collect();
