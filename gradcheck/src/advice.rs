@@ -36,7 +36,10 @@ pub(crate) fn raw_value_warnings(
                 tol.tiny
             ));
         } else if v.abs() > tol.huge || !v.is_finite() {
-            out.push(format!("{what} = {v:e} is huge (> {:e}) or not finite", tol.huge));
+            out.push(format!(
+                "{what} = {v:e} is huge (> {:e}) or not finite",
+                tol.huge
+            ));
         }
     };
     flag("the loss".into(), loss);
@@ -78,7 +81,11 @@ impl fmt::Display for SplitReport {
         writeln!(f, "== data loss ==\n{}", self.data)?;
         writeln!(f, "== regularization ==\n{}", self.regularization)?;
         for (name, ratio) in &self.dominance {
-            let verdict = if *ratio > 1.0 { "  <- regularization dominates" } else { "" };
+            let verdict = if *ratio > 1.0 {
+                "  <- regularization dominates"
+            } else {
+                ""
+            };
             writeln!(f, "‖∇reg‖/‖∇data‖ for {name}: {ratio:.3e}{verdict}")?;
         }
         Ok(())
@@ -86,7 +93,12 @@ impl fmt::Display for SplitReport {
 }
 
 /// Frobenius norms of `∂(Σ f)/∂input` (plain upstream of ones).
-fn grad_norms<M: Model + ?Sized>(gc: &GradCheck, model: &M, names: &[String], values: &[Array2<f64>]) -> Vec<f64> {
+fn grad_norms<M: Model + ?Sized>(
+    gc: &GradCheck,
+    model: &M,
+    names: &[String],
+    values: &[Array2<f64>],
+) -> Vec<f64> {
     let seed = gc.seed;
     let bound = Bound {
         model,
@@ -97,7 +109,10 @@ fn grad_norms<M: Model + ?Sized>(gc: &GradCheck, model: &M, names: &[String], va
         .analytic(names, values)
         .grads
         .iter()
-        .map(|g| g.as_ref().map_or(0.0, |g| g.iter().map(|x| x * x).sum::<f64>().sqrt()))
+        .map(|g| {
+            g.as_ref()
+                .map_or(0.0, |g| g.iter().map(|x| x * x).sum::<f64>().sqrt())
+        })
         .collect()
 }
 

@@ -79,7 +79,10 @@ impl GradCheck {
     /// # Panics
     /// If `h` is not positive and finite.
     pub fn step(mut self, h: f64) -> Self {
-        assert!(h > 0.0 && h.is_finite(), "GradCheck::step: h must be positive, got {h}");
+        assert!(
+            h > 0.0 && h.is_finite(),
+            "GradCheck::step: h must be positive, got {h}"
+        );
         self.step = h;
         self
     }
@@ -210,7 +213,9 @@ impl GradCheck {
                 for k in 0..n {
                     let v: Vec<Array2<f64>> = values
                         .iter()
-                        .map(|x| Array2::from_shape_simple_fn(x.dim(), || rng.random_range(-1.0..1.0)))
+                        .map(|x| {
+                            Array2::from_shape_simple_fn(x.dim(), || rng.random_range(-1.0..1.0))
+                        })
                         .collect();
                     probe(Dir::Vector(unit(v)), "directions", Probe::Direction(k));
                 }
@@ -234,7 +239,11 @@ impl GradCheck {
 
 /// Scales a direction to unit 2-norm over all inputs.
 fn unit(mut v: Vec<Array2<f64>>) -> Vec<Array2<f64>> {
-    let norm = v.iter().map(|a| a.iter().map(|x| x * x).sum::<f64>()).sum::<f64>().sqrt();
+    let norm = v
+        .iter()
+        .map(|a| a.iter().map(|x| x * x).sum::<f64>())
+        .sum::<f64>()
+        .sqrt();
     if norm > 0.0 {
         v.iter_mut().for_each(|a| a.mapv_inplace(|x| x / norm));
     }

@@ -121,7 +121,10 @@ pub enum Lint {
 impl fmt::Display for Lint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Lint::Unreached(n) => write!(f, "`{n}` receives no gradient: no path from the output reaches it"),
+            Lint::Unreached(n) => write!(
+                f,
+                "`{n}` receives no gradient: no path from the output reaches it"
+            ),
             Lint::AllZero(n) => write!(f, "`{n}` has an exactly-zero gradient everywhere"),
         }
     }
@@ -186,7 +189,10 @@ impl Report {
 
     /// The largest per-tensor normwise error (0 for an empty report).
     pub fn worst_normwise(&self) -> f64 {
-        self.tensors().iter().map(|t| t.normwise).fold(0.0, f64::max)
+        self.tensors()
+            .iter()
+            .map(|t| t.normwise)
+            .fold(0.0, f64::max)
     }
 
     /// The `n` worst rows: failures first, then by relative error.
@@ -235,19 +241,49 @@ fn sci(x: f64) -> String {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "gradient check: L = {}, h = {:e}", sci(self.loss), self.step)?;
+        writeln!(
+            f,
+            "gradient check: L = {}, h = {:e}",
+            sci(self.loss),
+            self.step
+        )?;
         let tensors = self.tensors();
-        let w = tensors.iter().map(|t| t.name.chars().count()).max().unwrap_or(0).max(6);
-        writeln!(f, "  {:<w$}  {:>7}  {:>12}  {:<13}  failures", "tensor", "checked", "normwise", "worst band")?;
+        let w = tensors
+            .iter()
+            .map(|t| t.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(6);
+        writeln!(
+            f,
+            "  {:<w$}  {:>7}  {:>12}  {:<13}  failures",
+            "tensor", "checked", "normwise", "worst band"
+        )?;
         for t in &tensors {
             writeln!(
                 f,
                 "  {:<w$}  {:>7}  {:>12}  {:<13}  {}",
-                t.name, t.checked, format!("{:.3e}", t.normwise), t.worst_band, t.failures
+                t.name,
+                t.checked,
+                format!("{:.3e}", t.normwise),
+                t.worst_band,
+                t.failures
             )?;
         }
-        let pw = self.rows.iter().map(|r| r.param.chars().count()).max().unwrap_or(0).max(5);
-        let iw = self.rows.iter().map(|r| r.probe.to_string().chars().count()).max().unwrap_or(0).max(5);
+        let pw = self
+            .rows
+            .iter()
+            .map(|r| r.param.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(5);
+        let iw = self
+            .rows
+            .iter()
+            .map(|r| r.probe.to_string().chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(5);
         writeln!(
             f,
             "  {:<pw$}  {:<iw$}  {:>14}  {:>14}  {:>10}  {:<13}  {:<11}  kink / note",
@@ -262,7 +298,11 @@ impl fmt::Display for Report {
                 sci(r.analytic),
                 sci(r.numeric),
                 format!("{:.2e}", r.rel_error),
-                r.band,
+                if r.kink.is_some() {
+                    "n/a (kink)".to_string()
+                } else {
+                    r.band.to_string()
+                },
                 r.verdict
             )?;
             if let Some(k) = &r.kink {

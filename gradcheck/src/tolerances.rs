@@ -43,7 +43,11 @@ pub fn relative_error(analytic: f64, numeric: f64) -> f64 {
 /// # Panics
 /// If the slices differ in length.
 pub fn normwise_error(analytic: &[f64], numeric: &[f64]) -> f64 {
-    assert_eq!(analytic.len(), numeric.len(), "normwise_error: lengths differ");
+    assert_eq!(
+        analytic.len(),
+        numeric.len(),
+        "normwise_error: lengths differ"
+    );
     let diff = analytic
         .iter()
         .zip(numeric)

@@ -30,7 +30,11 @@ fn runner(cases: u32) -> TestRunner {
 
 fn check_op(spec: OpSpec, inputs: &[Array2<f64>]) -> Report {
     let names = ["a", "b", "c", "d"];
-    let named: Vec<(&str, Array2<f64>)> = inputs.iter().enumerate().map(|(i, x)| (names[i], x.clone())).collect();
+    let named: Vec<(&str, Array2<f64>)> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (names[i], x.clone()))
+        .collect();
     GradCheck::new().check(&named, |_, x, _| (spec.apply)(x))
 }
 
@@ -40,17 +44,33 @@ fn every_op_away_from_kinks() {
     let mut worst = (0.0_f64, "");
     for spec in all_ops() {
         let op_worst = Cell::new(0.0_f64);
-        let result = runner(CASES).run(&op_inputs(spec, Placement::AwayFromKinks, MAX_SIDE), |inputs| {
-            let report = check_op(spec, &inputs);
-            let nw = report.worst_normwise();
-            op_worst.set(op_worst.get().max(nw));
-            prop_assert!(report.kinks().next().is_none(), "{}: crossed a kink away from kinks\n{}", spec.name, report);
-            prop_assert!(report.passed(), "{}\n{}", spec.name, report);
-            prop_assert!(nw <= NORMWISE, "{}: normwise {nw:e} > {NORMWISE:e}\n{}", spec.name, report);
-            Ok(())
-        });
+        let result = runner(CASES).run(
+            &op_inputs(spec, Placement::AwayFromKinks, MAX_SIDE),
+            |inputs| {
+                let report = check_op(spec, &inputs);
+                let nw = report.worst_normwise();
+                op_worst.set(op_worst.get().max(nw));
+                prop_assert!(
+                    report.kinks().next().is_none(),
+                    "{}: crossed a kink away from kinks\n{}",
+                    spec.name,
+                    report
+                );
+                prop_assert!(report.passed(), "{}\n{}", spec.name, report);
+                prop_assert!(
+                    nw <= NORMWISE,
+                    "{}: normwise {nw:e} > {NORMWISE:e}\n{}",
+                    spec.name,
+                    report
+                );
+                Ok(())
+            },
+        );
         let op_worst = op_worst.get();
-        println!("{:<16} {CASES} cases, worst normwise {op_worst:.2e}", spec.name);
+        println!(
+            "{:<16} {CASES} cases, worst normwise {op_worst:.2e}",
+            spec.name
+        );
         if op_worst > worst.0 {
             worst = (op_worst, spec.name);
         }
@@ -58,7 +78,10 @@ fn every_op_away_from_kinks() {
             problems.push(format!("{}: {e}", spec.name));
         }
     }
-    println!("worst normwise error over all ops: {:.2e} ({})", worst.0, worst.1);
+    println!(
+        "worst normwise error over all ops: {:.2e} ({})",
+        worst.0, worst.1
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
@@ -82,11 +105,17 @@ fn every_kinked_op_on_kinks() {
             Ok(())
         });
         let (crossed, subgradient) = (crossed.get(), subgradient.get());
-        println!("{:<16} {CASES} kink-biased cases: {subgradient} subgradient rows, {crossed} KinkCrossed rows", spec.name);
+        println!(
+            "{:<16} {CASES} kink-biased cases: {subgradient} subgradient rows, {crossed} KinkCrossed rows",
+            spec.name
+        );
         if let Err(e) = result {
             problems.push(format!("{}: {e}", spec.name));
         } else if crossed + subgradient == 0 {
-            problems.push(format!("{}: kink-biased inputs never crossed a kink", spec.name));
+            problems.push(format!(
+                "{}: kink-biased inputs never crossed a kink",
+                spec.name
+            ));
         }
     }
     println!("{kinked} ops with kinks");
@@ -97,7 +126,10 @@ fn every_kinked_op_on_kinks() {
 fn random_graphs_of_registered_ops() {
     let result = runner(128).run(&graph(4), |g| {
         let inputs = g.named_inputs();
-        let named: Vec<(&str, Array2<f64>)> = inputs.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+        let named: Vec<(&str, Array2<f64>)> = inputs
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.clone()))
+            .collect();
         let report = GradCheck::new().check(&named, |_, x, _| g.apply(x));
         prop_assert!(report.passed(), "{:?}\n{}", g, report);
         prop_assert!(report.worst_normwise() <= 1e-6, "{:?}\n{}", g, report);

@@ -27,10 +27,17 @@ impl Op<f64> for Elementwise {
         x[0].mapv(self.f)
     }
     fn backward(&self, c: &BackwardCtx<'_, f64>, _: usize) -> Array2<f64> {
-        Zip::from(c.upstream).and(c.inputs[0]).and(c.output).map_collect(|&g, &x, &y| g * (self.df)(x, y))
+        Zip::from(c.upstream)
+            .and(c.inputs[0])
+            .and(c.output)
+            .map_collect(|&g, &x, &y| g * (self.df)(x, y))
     }
     fn decisions(&self, x: &[&Array2<f64>], _: &Array2<f64>) -> Option<Vec<Branch>> {
-        (self.name == "relu").then(|| x[0].iter().map(|&v| autograd::ties::sign_branch(v)).collect())
+        (self.name == "relu").then(|| {
+            x[0].iter()
+                .map(|&v| autograd::ties::sign_branch(v))
+                .collect()
+        })
     }
 }
 
@@ -49,8 +56,8 @@ impl Op<f64> for Mul {
     fn backward(&self, c: &BackwardCtx<'_, f64>, wrt: usize) -> Array2<f64> {
         let other = c.inputs[1 - wrt];
         match self.0 {
-            1 => -(c.upstream * other),                // sign flip
-            2 => other * c.upstream.sum(),             // ignores the upstream's pattern
+            1 => -(c.upstream * other),    // sign flip
+            2 => other * c.upstream.sum(), // ignores the upstream's pattern
             _ => c.upstream * other,
         }
     }
@@ -136,9 +143,9 @@ impl Op<f64> for MatMul {
     fn backward(&self, c: &BackwardCtx<'_, f64>, wrt: usize) -> Array2<f64> {
         let (a, b, g) = (c.inputs[0], c.inputs[1], c.upstream);
         match (wrt, self.0) {
-            (0, 1) => g.dot(b),      // forgot the transpose (square shapes hide it)
+            (0, 1) => g.dot(b), // forgot the transpose (square shapes hide it)
             (0, _) => g.dot(&b.t()),
-            (_, 2) => a.dot(g),      // wrong side and no transpose
+            (_, 2) => a.dot(g), // wrong side and no transpose
             (_, 3) => {
                 let mut d = a.t().dot(g);
                 d[[0, 0]] *= 1.005; // a 0.5% error on one element
@@ -159,7 +166,8 @@ impl Op<f64> for RowMax {
         Ok(Shape::new(s[0].rows, 1))
     }
     fn forward(&mut self, x: &[&Array2<f64>]) -> Array2<f64> {
-        x[0].map_axis(Axis(1), |r| r.fold(f64::NEG_INFINITY, |m, &v| m.max(v))).insert_axis(Axis(1))
+        x[0].map_axis(Axis(1), |r| r.fold(f64::NEG_INFINITY, |m, &v| m.max(v)))
+            .insert_axis(Axis(1))
     }
     fn backward(&self, c: &BackwardCtx<'_, f64>, _: usize) -> Array2<f64> {
         let (x, y, g) = (c.inputs[0], c.output, c.upstream);
@@ -180,7 +188,8 @@ impl Op<f64> for RowMax {
             x[0].outer_iter()
                 .enumerate()
                 .map(|(i, row)| {
-                    let winners: Vec<usize> = (0..row.len()).filter(|&j| row[j] == y[[i, 0]]).collect();
+                    let winners: Vec<usize> =
+                        (0..row.len()).filter(|&j| row[j] == y[[i, 0]]).collect();
                     max_branch(winners[0], winners.len())
                 })
                 .collect(),
@@ -249,7 +258,9 @@ fn apply<'t, O: Op<f64>>(tape: &'t Tape<f64>, op: O, inputs: &[Var<'t, f64>]) ->
 }
 
 fn unary(name: &'static str, f: fn(f64) -> f64, df: fn(f64, f64) -> f64, x: Array2<f64>) -> Report {
-    GradCheck::new().check(&[("x", x)], move |t, p, _| apply(t, Elementwise { name, f, df }, &[p[0]]))
+    GradCheck::new().check(&[("x", x)], move |t, p, _| {
+        apply(t, Elementwise { name, f, df }, &[p[0]])
+    })
 }
 
 type Mutant = (&'static str, fn(bool) -> Report);
@@ -257,47 +268,87 @@ type Mutant = (&'static str, fn(bool) -> Report);
 fn catalog() -> Vec<Mutant> {
     vec![
         ("sign flip in mul's backward", |bug| {
-            GradCheck::new().check(&[("a", random((3, 4), -2.0, 2.0, 1)), ("b", random((3, 4), -2.0, 2.0, 2))], move |t, p, _| {
-                apply(t, Mul(if bug { 1 } else { 0 }), &[p[0], p[1]])
-            })
+            GradCheck::new().check(
+                &[
+                    ("a", random((3, 4), -2.0, 2.0, 1)),
+                    ("b", random((3, 4), -2.0, 2.0, 2)),
+                ],
+                move |t, p, _| apply(t, Mul(if bug { 1 } else { 0 }), &[p[0], p[1]]),
+            )
         }),
-        ("mul ignores the upstream's pattern (uses Σ upstream)", |bug| {
-            GradCheck::new().check(&[("a", random((3, 4), -2.0, 2.0, 3)), ("b", random((3, 4), -2.0, 2.0, 4))], move |t, p, _| {
-                apply(t, Mul(if bug { 2 } else { 0 }), &[p[0], p[1]])
-            })
-        }),
-        ("missing broadcast reduction (bias takes row 0 only)", |bug| {
-            GradCheck::new().check(&[("x", random((4, 3), -2.0, 2.0, 5)), ("b", random((1, 3), -1.0, 1.0, 6))], move |t, p, _| {
-                apply(t, AddRowBias(if bug { 1 } else { 0 }), &[p[0], p[1]])
-            })
-        }),
+        (
+            "mul ignores the upstream's pattern (uses Σ upstream)",
+            |bug| {
+                GradCheck::new().check(
+                    &[
+                        ("a", random((3, 4), -2.0, 2.0, 3)),
+                        ("b", random((3, 4), -2.0, 2.0, 4)),
+                    ],
+                    move |t, p, _| apply(t, Mul(if bug { 2 } else { 0 }), &[p[0], p[1]]),
+                )
+            },
+        ),
+        (
+            "missing broadcast reduction (bias takes row 0 only)",
+            |bug| {
+                GradCheck::new().check(
+                    &[
+                        ("x", random((4, 3), -2.0, 2.0, 5)),
+                        ("b", random((1, 3), -1.0, 1.0, 6)),
+                    ],
+                    move |t, p, _| apply(t, AddRowBias(if bug { 1 } else { 0 }), &[p[0], p[1]]),
+                )
+            },
+        ),
         ("bias gradient averaged instead of summed", |bug| {
-            GradCheck::new().check(&[("x", random((4, 3), -2.0, 2.0, 7)), ("b", random((1, 3), -1.0, 1.0, 8))], move |t, p, _| {
-                apply(t, AddRowBias(if bug { 2 } else { 0 }), &[p[0], p[1]])
-            })
+            GradCheck::new().check(
+                &[
+                    ("x", random((4, 3), -2.0, 2.0, 7)),
+                    ("b", random((1, 3), -1.0, 1.0, 8)),
+                ],
+                move |t, p, _| apply(t, AddRowBias(if bug { 2 } else { 0 }), &[p[0], p[1]]),
+            )
         }),
         ("column bias reduced over the wrong axis (square)", |bug| {
-            GradCheck::new().check(&[("x", random((3, 3), -2.0, 2.0, 9)), ("b", random((3, 1), -1.0, 1.0, 10))], move |t, p, _| {
-                apply(t, AddColBias(bug), &[p[0], p[1]])
-            })
+            GradCheck::new().check(
+                &[
+                    ("x", random((3, 3), -2.0, 2.0, 9)),
+                    ("b", random((3, 1), -1.0, 1.0, 10)),
+                ],
+                move |t, p, _| apply(t, AddColBias(bug), &[p[0], p[1]]),
+            )
         }),
         ("mean's backward in sum (divides by n)", |bug| {
-            GradCheck::new().check(&[("x", random((3, 3), -2.0, 2.0, 11))], move |t, p, _| apply(t, SumAll(bug), &[p[0]]))
+            GradCheck::new().check(&[("x", random((3, 3), -2.0, 2.0, 11))], move |t, p, _| {
+                apply(t, SumAll(bug), &[p[0]])
+            })
         }),
         ("matmul dA = G·B, transpose forgotten (square)", |bug| {
-            GradCheck::new().check(&[("A", random((3, 3), -1.0, 1.0, 12)), ("B", random((3, 3), -1.0, 1.0, 13))], move |t, p, _| {
-                apply(t, MatMul(if bug { 1 } else { 0 }), &[p[0], p[1]])
-            })
+            GradCheck::new().check(
+                &[
+                    ("A", random((3, 3), -1.0, 1.0, 12)),
+                    ("B", random((3, 3), -1.0, 1.0, 13)),
+                ],
+                move |t, p, _| apply(t, MatMul(if bug { 1 } else { 0 }), &[p[0], p[1]]),
+            )
         }),
         ("matmul dB = A·G, wrong side (square)", |bug| {
-            GradCheck::new().check(&[("A", random((3, 3), -1.0, 1.0, 14)), ("B", random((3, 3), -1.0, 1.0, 15))], move |t, p, _| {
-                apply(t, MatMul(if bug { 2 } else { 0 }), &[p[0], p[1]])
-            })
+            GradCheck::new().check(
+                &[
+                    ("A", random((3, 3), -1.0, 1.0, 14)),
+                    ("B", random((3, 3), -1.0, 1.0, 15)),
+                ],
+                move |t, p, _| apply(t, MatMul(if bug { 2 } else { 0 }), &[p[0], p[1]]),
+            )
         }),
         ("a 0.5% error on one element of dB", |bug| {
-            GradCheck::new().check(&[("A", random((3, 4), -1.0, 1.0, 16)), ("B", random((4, 2), -1.0, 1.0, 17))], move |t, p, _| {
-                apply(t, MatMul(if bug { 3 } else { 0 }), &[p[0], p[1]])
-            })
+            GradCheck::new().check(
+                &[
+                    ("A", random((3, 4), -1.0, 1.0, 16)),
+                    ("B", random((4, 2), -1.0, 1.0, 17)),
+                ],
+                move |t, p, _| apply(t, MatMul(if bug { 3 } else { 0 }), &[p[0], p[1]]),
+            )
         }),
         ("tie double-counted in a row max", |bug| {
             // rows with exact ties: coordinate probes see a kink either way;
@@ -306,33 +357,56 @@ fn catalog() -> Vec<Mutant> {
             GradCheck::new().check(&[("x", x)], move |t, p, _| apply(t, RowMax(bug), &[p[0]]))
         }),
         ("relu' = 1 on the wrong side of the kink", |bug| {
-            let df: fn(f64, f64) -> f64 = if bug { |x, _| if x <= 0.0 { 1.0 } else { 0.0 } } else { |x, _| if x > 0.0 { 1.0 } else { 0.0 } };
+            let df: fn(f64, f64) -> f64 = if bug {
+                |x, _| if x <= 0.0 { 1.0 } else { 0.0 }
+            } else {
+                |x, _| if x > 0.0 { 1.0 } else { 0.0 }
+            };
             unary("relu", |x| x.max(0.0), df, random((3, 3), -2.0, 2.0, 18))
         }),
         ("dropout backward missing its 1/p", |bug| {
-            GradCheck::new().seed(3).check(&[("x", random((4, 4), -2.0, 2.0, 19))], move |t, p, rng| {
-                let mask = Array2::from_shape_simple_fn((4, 4), || if rng.random_bool(0.5) { 1.0 } else { 0.0 });
-                apply(t, Dropout { mask, p: 0.5, bug }, &[p[0]])
-            })
+            GradCheck::new().seed(3).check(
+                &[("x", random((4, 4), -2.0, 2.0, 19))],
+                move |t, p, rng| {
+                    let mask = Array2::from_shape_simple_fn((4, 4), || {
+                        if rng.random_bool(0.5) { 1.0 } else { 0.0 }
+                    });
+                    apply(t, Dropout { mask, p: 0.5, bug }, &[p[0]])
+                },
+            )
         }),
         ("fan-out forgotten: d(x·x)/dx = x instead of 2x", |bug| {
             let df: fn(f64, f64) -> f64 = if bug { |x, _| x } else { |x, _| 2.0 * x };
             unary("square", |x| x * x, df, random((3, 3), -2.0, 2.0, 20))
         }),
         ("softmax Jacobian reduced to its diagonal", |bug| {
-            GradCheck::new().check(&[("x", random((3, 4), -2.0, 2.0, 21))], move |t, p, _| apply(t, Softmax(bug), &[p[0]]))
+            GradCheck::new().check(&[("x", random((3, 4), -2.0, 2.0, 21))], move |t, p, _| {
+                apply(t, Softmax(bug), &[p[0]])
+            })
         }),
-        ("exp' computed from the input instead of the output", |bug| {
-            let df: fn(f64, f64) -> f64 = if bug { |x, _| x } else { |_, y| y };
-            unary("exp", f64::exp, df, random((3, 3), -2.0, 2.0, 22))
-        }),
+        (
+            "exp' computed from the input instead of the output",
+            |bug| {
+                let df: fn(f64, f64) -> f64 = if bug { |x, _| x } else { |_, y| y };
+                unary("exp", f64::exp, df, random((3, 3), -2.0, 2.0, 22))
+            },
+        ),
         ("tanh' = 1 − x² instead of 1 − y²", |bug| {
-            let df: fn(f64, f64) -> f64 = if bug { |x, _| 1.0 - x * x } else { |_, y| 1.0 - y * y };
+            let df: fn(f64, f64) -> f64 = if bug {
+                |x, _| 1.0 - x * x
+            } else {
+                |_, y| 1.0 - y * y
+            };
             unary("tanh", f64::tanh, df, random((3, 3), -2.0, 2.0, 23))
         }),
         ("sigmoid' = y instead of y(1 − y)", |bug| {
             let df: fn(f64, f64) -> f64 = if bug { |_, y| y } else { |_, y| y * (1.0 - y) };
-            unary("sigmoid", |x| 1.0 / (1.0 + (-x).exp()), df, random((3, 3), -2.0, 2.0, 24))
+            unary(
+                "sigmoid",
+                |x| 1.0 / (1.0 + (-x).exp()),
+                df,
+                random((3, 3), -2.0, 2.0, 24),
+            )
         }),
         ("sqrt' missing its ½", |bug| {
             let df: fn(f64, f64) -> f64 = if bug { |_, y| 1.0 / y } else { |_, y| 0.5 / y };
@@ -371,7 +445,11 @@ fn the_checker_catches_every_mutant_and_passes_every_twin() {
             );
         }
     }
-    println!("mutation score: {caught}/{} ({:.0}%)", catalog.len(), 100.0 * caught as f64 / catalog.len() as f64);
+    println!(
+        "mutation score: {caught}/{} ({:.0}%)",
+        catalog.len(),
+        100.0 * caught as f64 / catalog.len() as f64
+    );
     assert!(catalog.len() >= 12);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

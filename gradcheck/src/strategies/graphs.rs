@@ -58,7 +58,12 @@ impl fmt::Debug for RandomGraph {
         write!(f, "x0{}", Shape::of(&self.inputs[0]))?;
         for (spec, side) in &self.steps {
             match side {
-                Some(i) => write!(f, " → {}(·, x{i}{})", spec.name, Shape::of(&self.inputs[*i]))?,
+                Some(i) => write!(
+                    f,
+                    " → {}(·, x{i}{})",
+                    spec.name,
+                    Shape::of(&self.inputs[*i])
+                )?,
                 None => write!(f, " → {}", spec.name)?,
             }
         }
@@ -119,7 +124,7 @@ fn resolve(start: Shape, choices: &[(prop::sample::Index, u64)], seed: u64) -> R
         let spec = ops[pick.index(ops.len())];
         let shape = Shape::of(&cur);
         if let ShapeRule::ColumnGroups(k) = spec.shapes
-            && (k == 0 || shape.cols % k != 0)
+            && (k == 0 || !shape.cols.is_multiple_of(k))
         {
             continue;
         }
@@ -127,8 +132,13 @@ fn resolve(start: Shape, choices: &[(prop::sample::Index, u64)], seed: u64) -> R
             continue;
         }
         let mut side_rng = Rng::seed_from_u64(*side_seed);
-        let side = side_shape(spec.shapes, shape, &mut side_rng)
-            .map(|s| draw(&mut side_rng, s, spec.domains.get(1).copied().unwrap_or(Domain::Real)));
+        let side = side_shape(spec.shapes, shape, &mut side_rng).map(|s| {
+            draw(
+                &mut side_rng,
+                s,
+                spec.domains.get(1).copied().unwrap_or(Domain::Real),
+            )
+        });
         let tape = Tape::new();
         let mut args = vec![tape.constant(cur.clone())];
         if let Some(s) = &side {
@@ -165,7 +175,10 @@ fn resolve(start: Shape, choices: &[(prop::sample::Index, u64)], seed: u64) -> R
 pub fn graph(max_ops: usize) -> impl Strategy<Value = RandomGraph> {
     (
         (1..=3usize, 1..=3usize),
-        proptest::collection::vec((any::<prop::sample::Index>(), any::<u64>()), 1..=max_ops.max(1)),
+        proptest::collection::vec(
+            (any::<prop::sample::Index>(), any::<u64>()),
+            1..=max_ops.max(1),
+        ),
         any::<u64>(),
     )
         .prop_map(|((r, c), choices, seed)| resolve(Shape::new(r, c), &choices, seed))

@@ -72,9 +72,7 @@ pub fn shapes_for(rule: ShapeRule, max: usize) -> BoxedStrategy<Vec<Shape>> {
             .prop_map(move |(m, g)| vec![Shape::new(m, k.max(1) * g)])
             .boxed(),
         ShapeRule::RowParam => (shape(max), any::<bool>())
-            .prop_map(|(x, per_col)| {
-                vec![x, Shape::new(1, if per_col { x.cols } else { 1 })]
-            })
+            .prop_map(|(x, per_col)| vec![x, Shape::new(1, if per_col { x.cols } else { 1 })])
             .boxed(),
         ShapeRule::SameRows => (dim(max), dim(max), dim(max))
             .prop_map(|(m, a, b)| vec![Shape::new(m, a), Shape::new(m, b)])

@@ -66,7 +66,10 @@ fn to_array(shape: Shape, v: Vec<f64>) -> Array2<f64> {
 /// assert_eq!(m.dim(), (2, 3));
 /// assert!(m.iter().all(|&x| x > 0.0));
 /// ```
-pub fn matrix_in(shape: impl Into<Shape>, domain: Domain) -> impl Strategy<Value = Array2<f64>> + Clone {
+pub fn matrix_in(
+    shape: impl Into<Shape>,
+    domain: Domain,
+) -> impl Strategy<Value = Array2<f64>> + Clone {
     let shape = shape.into();
     proptest::collection::vec(0.001..0.999f64, shape.len())
         .prop_map(move |u| to_array(shape, u.into_iter().map(|u| map_unit(u, domain)).collect()))
@@ -86,7 +89,9 @@ fn push_away(x: f64, kinks: &[f64]) -> f64 {
 /// One entry biased onto a kink: the kink itself, just beside it, or random.
 fn on_kink_entry(kinks: &'static [f64], domain: Domain) -> BoxedStrategy<f64> {
     if kinks.is_empty() {
-        return (0.001..0.999f64).prop_map(move |u| map_unit(u, domain)).boxed();
+        return (0.001..0.999f64)
+            .prop_map(move |u| map_unit(u, domain))
+            .boxed();
     }
     prop_oneof![
         2 => proptest::sample::select(kinks),
@@ -174,7 +179,11 @@ fn distinct(shapes: Vec<Shape>, domains: Vec<Domain>) -> BoxedStrategy<Vec<Array
 /// Complete inputs for `spec` with sides up to `max`: shapes by its
 /// `ShapeRule`, values by its domains, placed by `placement` relative to its
 /// kink (a `Kink::At` concerns the first input; ties concern all inputs).
-pub fn op_inputs(spec: OpSpec, placement: Placement, max: usize) -> BoxedStrategy<Vec<Array2<f64>>> {
+pub fn op_inputs(
+    spec: OpSpec,
+    placement: Placement,
+    max: usize,
+) -> BoxedStrategy<Vec<Array2<f64>>> {
     shapes_for(spec.shapes, max)
         .prop_flat_map(move |shapes| {
             let domains = spec.domains.to_vec();
