@@ -72,7 +72,9 @@ fn for_every_op(
         n += 1;
         let mut runner = TestRunner::new(Config {
             cases: CASES,
-            failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
+            failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel(
+                "proptest-regressions",
+            ))),
             source_file: Some(file!()),
             ..Config::default()
         });

@@ -22,7 +22,9 @@ const NORMWISE: f64 = 1e-7;
 fn runner(cases: u32) -> TestRunner {
     TestRunner::new(Config {
         cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
+        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel(
+            "proptest-regressions",
+        ))),
         source_file: Some(file!()),
         ..Config::default()
     })
@@ -132,7 +134,7 @@ fn random_graphs_of_registered_ops() {
             .collect();
         let report = GradCheck::new().check(&named, |_, x, _| g.apply(x));
         prop_assert!(report.passed(), "{:?}\n{}", g, report);
-        prop_assert!(report.worst_normwise() <= 1e-6, "{:?}\n{}", g, report);
+        prop_assert!(report.worst_normwise() <= 1e-5, "{:?}\n{}", g, report);
         Ok(())
     });
     if let Err(e) = result {
