@@ -92,10 +92,8 @@ pub(crate) fn sweep<F: Float>(
     upstream: Array2<F>,
 ) -> Result<Gradients<F>> {
     let checking = tape.detecting_anomalies();
-    if checking {
-        if let Some(a) = tape.anomaly() {
-            return Err(Error::Anomaly(Box::new(a)));
-        }
+    if checking && let Some(a) = tape.anomaly() {
+        return Err(Error::Anomaly(Box::new(a)));
     }
     let nodes = tape.nodes.borrow();
     let mut grads: Vec<Option<Array2<F>>> = Vec::with_capacity(root.0 + 1);
@@ -126,28 +124,26 @@ pub(crate) fn sweep<F: Float>(
             if !nodes[input.0].requires_grad {
                 continue;
             }
-            if let Some(total) = &mut earlier[input.0] {
-                if !checking {
-                    op.backward_accumulate(&ctx, wrt, total);
-                    continue;
-                }
+            // In anomaly mode each contribution is checked on its own, so
+            // it is computed separately rather than fused into the total.
+            if !checking && let Some(total) = &mut earlier[input.0] {
+                op.backward_accumulate(&ctx, wrt, total);
+                continue;
             }
             let grad = op.backward(&ctx, wrt);
-            if checking {
-                if let Some((element, value)) = first_non_finite(&grad) {
-                    let anomaly = Anomaly {
-                        pass: Pass::Backward,
-                        node: NodeId(i),
-                        op: op.label(),
-                        input_shapes: inputs.iter().map(|v| Shape::of(v)).collect(),
-                        wrt: Some(wrt),
-                        element,
-                        value,
-                        location: node.location,
-                    };
-                    tape.note_anomaly(anomaly.clone());
-                    return Err(Error::Anomaly(Box::new(anomaly)));
-                }
+            if checking && let Some((element, value)) = first_non_finite(&grad) {
+                let anomaly = Anomaly {
+                    pass: Pass::Backward,
+                    node: NodeId(i),
+                    op: op.label(),
+                    input_shapes: inputs.iter().map(|v| Shape::of(v)).collect(),
+                    wrt: Some(wrt),
+                    element,
+                    value,
+                    location: node.location,
+                };
+                tape.note_anomaly(anomaly.clone());
+                return Err(Error::Anomaly(Box::new(anomaly)));
             }
             debug_assert_eq!(
                 Shape::of(&grad),

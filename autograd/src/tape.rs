@@ -341,19 +341,19 @@ impl<F: Float> Tape<F> {
                 "{}: forward disagrees with output_shape",
                 op.name()
             );
-            if self.detecting_anomalies() {
-                if let Some((element, bad)) = first_non_finite(&value) {
-                    self.note_anomaly(Anomaly {
-                        pass: Pass::Forward,
-                        node: NodeId(nodes.len()),
-                        op: op.label(),
-                        input_shapes: shapes.to_vec(),
-                        wrt: None,
-                        element,
-                        value: bad,
-                        location,
-                    });
-                }
+            if self.detecting_anomalies()
+                && let Some((element, bad)) = first_non_finite(&value)
+            {
+                self.note_anomaly(Anomaly {
+                    pass: Pass::Forward,
+                    node: NodeId(nodes.len()),
+                    op: op.label(),
+                    input_shapes: shapes.to_vec(),
+                    wrt: None,
+                    element,
+                    value: bad,
+                    location,
+                });
             }
             let decisions = if self.record_decisions.get() {
                 op.decisions(&values, &value)

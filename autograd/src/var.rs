@@ -135,13 +135,13 @@ impl<'t, F: Float> Var<'t, F> {
                 format!("node {} is {node}, upstream gradient is {given}", self.id),
             ));
         }
-        if self.tape.detecting_anomalies() {
-            if let Some((element, value)) = crate::anomaly::first_non_finite(&upstream) {
-                return Err(Error::argument(
-                    "backward_with",
-                    format!("the upstream gradient holds {value} at {element:?}"),
-                ));
-            }
+        if self.tape.detecting_anomalies()
+            && let Some((element, value)) = crate::anomaly::first_non_finite(&upstream)
+        {
+            return Err(Error::argument(
+                "backward_with",
+                format!("the upstream gradient holds {value} at {element:?}"),
+            ));
         }
         sweep(self.tape, self.id, upstream)
     }

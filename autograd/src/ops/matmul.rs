@@ -53,7 +53,11 @@ impl<F: Float> Op<F> for MatMul {
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {
         let (a, b, g) = (ctx.inputs[0], ctx.inputs[1], ctx.upstream);
-        Some(if wrt == 0 { g.matmul(b.transpose()) } else { a.transpose().matmul(g) })
+        Some(if wrt == 0 {
+            g.matmul(b.transpose())
+        } else {
+            a.transpose().matmul(g)
+        })
     }
 }
 
