@@ -96,10 +96,7 @@ mod tests {
         assert_eq!(y.value(), array![[10.0, -2.0], [30.0, -4.0]]);
         let g = y.backward_with(array![[1.0, 2.0], [3.0, -1.0]]);
         assert_eq!(g[x], array![[10.0, -2.0], [30.0, 1.0]]);
-        assert_eq!(
-            g[w],
-            array![[1.0 * 1.0 + 3.0 * 3.0, 2.0 * 2.0 - 4.0]]
-        );
+        assert_eq!(g[w], array![[1.0 * 1.0 + 3.0 * 3.0, 2.0 * 2.0 - 4.0]]);
     }
 
     #[test]
