@@ -11,6 +11,8 @@ use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
 use ndarray::{LinalgScalar, ScalarOperand};
 use num_traits::{Float as NumFloat, FromPrimitive};
 
+use crate::pool::Pool;
+
 /// A floating-point scalar the tape can compute with: `f32` or `f64`.
 ///
 /// ```
@@ -35,6 +37,7 @@ pub trait Float:
     + Send
     + Sync
     + 'static
+    + sealed::Sealed
 {
     /// Converts an `f64` constant (a literal in an op's formula) to `Self`: `F::of(0.5)`.
     fn of(x: f64) -> Self;
@@ -42,6 +45,33 @@ pub trait Float:
     fn as_f64(self) -> f64;
     /// A short name for messages: `"f32"` or `"f64"`.
     const NAME: &'static str;
+}
+
+pub(crate) mod sealed {
+    use super::Pool;
+
+    /// Keeps `Float` to `f32` and `f64`, and gives each its buffer cache.
+    pub trait Sealed: Sized {
+        /// Runs `f` on this thread's buffer cache for this type.
+        fn with_pool<R>(f: impl FnOnce(&mut Pool<Self>) -> R) -> R;
+    }
+
+    thread_local! {
+        static POOL_F32: std::cell::RefCell<Pool<f32>> = std::cell::RefCell::default();
+        static POOL_F64: std::cell::RefCell<Pool<f64>> = std::cell::RefCell::default();
+    }
+
+    impl Sealed for f32 {
+        fn with_pool<R>(f: impl FnOnce(&mut Pool<f32>) -> R) -> R {
+            POOL_F32.with_borrow_mut(f)
+        }
+    }
+
+    impl Sealed for f64 {
+        fn with_pool<R>(f: impl FnOnce(&mut Pool<f64>) -> R) -> R {
+            POOL_F64.with_borrow_mut(f)
+        }
+    }
 }
 
 impl Float for f32 {

@@ -66,6 +66,15 @@ impl<F: Float> Gradients<F> {
     }
 }
 
+impl<F: Float> Drop for Gradients<F> {
+    /// Hands the gradient buffers to the thread's cache for the next step.
+    fn drop(&mut self) {
+        for g in self.grads.drain(..).flatten() {
+            crate::kernels::recycle(g);
+        }
+    }
+}
+
 impl<F: Float> Index<Var<'_, F>> for Gradients<F> {
     type Output = Array2<F>;
 

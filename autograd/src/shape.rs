@@ -91,15 +91,18 @@ pub fn broadcast_shapes(op: &'static str, lhs: Shape, rhs: Shape) -> Result<Shap
 
 /// Sums `grad` over the axes along which an operand of shape `target` was
 /// stretched, giving that operand's gradient. Returns `grad` unchanged (no
-/// copy) when nothing was broadcast.
+/// copy) when nothing was broadcast; otherwise `grad`'s buffer goes back to
+/// the thread's cache ([`crate::pool`]).
 pub fn sum_to_shape<F: Float>(grad: Array2<F>, target: Shape) -> Array2<F> {
     let (rows, cols) = grad.dim();
-    match (rows == target.rows, cols == target.cols) {
-        (true, true) => grad,
+    let reduced = match (rows == target.rows, cols == target.cols) {
+        (true, true) => return grad,
         (false, true) => grad.sum_axis(Axis(0)).insert_axis(Axis(0)),
         (true, false) => grad.sum_axis(Axis(1)).insert_axis(Axis(1)),
         (false, false) => Array2::from_elem((1, 1), grad.sum()),
-    }
+    };
+    crate::kernels::recycle(grad);
+    reduced
 }
 
 /// `value` viewed at the broadcast shape `to` (a no-copy stride trick).

@@ -138,7 +138,7 @@ impl<F: Float> Tape<F> {
     /// Empties the tape for the next training step, keeping its allocation.
     /// Takes `&mut self`, so no handle into the old recording can survive.
     pub fn reset(&mut self) {
-        self.nodes.get_mut().clear();
+        recycle_values(self.nodes.get_mut());
         *self.anomaly.get_mut() = None;
         self.id = NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed);
     }
@@ -370,6 +370,22 @@ impl<F: Float> Tape<F> {
             }
         };
         Ok(Var::new(self, self.append(node)))
+    }
+}
+
+/// Empties `nodes`, handing every buffer the tape owns to the thread's
+/// cache so the next step reuses it ([`crate::pool`]).
+fn recycle_values<F: Float>(nodes: &mut Vec<Node<F>>) {
+    for node in nodes.drain(..) {
+        if let Value::Owned(a) = node.value {
+            crate::kernels::recycle(a);
+        }
+    }
+}
+
+impl<F: Float> Drop for Tape<F> {
+    fn drop(&mut self) {
+        recycle_values(self.nodes.get_mut());
     }
 }
 

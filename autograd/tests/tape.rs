@@ -199,3 +199,27 @@ fn panics_point_at_the_callers_line() {
         "{seen:?}"
     );
 }
+
+#[test]
+fn training_steps_reuse_cached_buffers_at_a_steady_state() {
+    let mut tape = Tape::<f32>::new();
+    let w = Param::new("w", Array2::from_elem((64, 32), 0.01f32));
+    let x = Array2::from_elem((16, 64), 1.0f32);
+    let mut cached = Vec::new();
+    for _ in 0..4 {
+        tape.reset();
+        let grads = {
+            let wv = tape.param(&w);
+            let loss = tape.constant(x.clone()).matmul(wv).tanh().sum_squares();
+            loss.backward()
+        };
+        drop(grads);
+        tape.reset();
+        cached.push(autograd::cached_bytes::<f32>());
+    }
+    assert!(cached[0] > 0, "freed buffers are cached");
+    assert_eq!(
+        cached[1], cached[3],
+        "a step takes back what the last one gave: {cached:?}"
+    );
+}

@@ -12,7 +12,7 @@
 use ndarray::{Array2, Zip};
 
 use crate::higher_order::sum_to_shape_graph;
-use crate::kernels::{acc3, acc4, add_into, map2, map3, map4};
+use crate::kernels::{acc3, acc4, add_into, map1, map2, map3, map4, zeros_pooled};
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::shape::{broadcast_shapes, broadcast_view, sum_to_shape};
 use crate::ties::Branch;
@@ -70,7 +70,7 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
         Ok(inputs[0])
     }
     fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
-        inputs[0].mapv(|x| self.0.value(x))
+        map1(inputs[0], |x| self.0.value(x))
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         map3(ctx.upstream, ctx.inputs[0], ctx.output, |g, x, y| {
@@ -137,9 +137,12 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
             return map2(a, b, |a, b| self.0.value(a, b));
         }
         let out = broadcast_shapes(B::NAME, Shape::of(a), Shape::of(b)).expect("validated");
-        Zip::from(broadcast_view(a, out))
+        let mut y = zeros_pooled(out.dim());
+        Zip::from(&mut y)
+            .and(broadcast_view(a, out))
             .and(broadcast_view(b, out))
-            .map_collect(|&a, &b| self.0.value(a, b))
+            .for_each(|y, &a, &b| *y = self.0.value(a, b));
+        y
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F> {
         let out = Shape::of(ctx.output);
@@ -156,11 +159,13 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
                 chain(g, slope(a, b, y))
             });
         }
-        let full = Zip::from(ctx.upstream)
+        let mut full = zeros_pooled(out.dim());
+        Zip::from(&mut full)
+            .and(ctx.upstream)
             .and(broadcast_view(a, out))
             .and(broadcast_view(b, out))
             .and(ctx.output)
-            .map_collect(|&g, &a, &b, &y| chain(g, slope(a, b, y)));
+            .for_each(|d, &g, &a, &b, &y| *d = chain(g, slope(a, b, y)));
         sum_to_shape(full, Shape::of(ctx.inputs[wrt]))
     }
     fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {

@@ -6,14 +6,23 @@
 //!   stride views, so no matrix is copied.
 //! * Smooth: no kinks.
 
-use ndarray::Array2;
 use ndarray::linalg::general_mat_mul;
+use ndarray::{Array2, ArrayView2};
 
+use crate::kernels::zeros_pooled;
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
 pub(crate) struct MatMul;
+
+/// `a · b` into a cached buffer ([`crate::pool`]): a training step asks for
+/// the same product shapes every time.
+fn product<F: Float>(a: &ArrayView2<'_, F>, b: &ArrayView2<'_, F>) -> Array2<F> {
+    let mut out = zeros_pooled((a.nrows(), b.ncols()));
+    general_mat_mul(F::one(), a, b, F::zero(), &mut out);
+    out
+}
 
 impl<F: Float> Op<F> for MatMul {
     fn name(&self) -> &'static str {
@@ -33,14 +42,14 @@ impl<F: Float> Op<F> for MatMul {
         Ok(Shape::new(a.rows, b.cols))
     }
     fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
-        inputs[0].dot(inputs[1])
+        product(&inputs[0].view(), &inputs[1].view())
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F> {
         let (a, b, g) = (ctx.inputs[0], ctx.inputs[1], ctx.upstream);
         if wrt == 0 {
-            g.dot(&b.t())
+            product(&g.view(), &b.t())
         } else {
-            a.t().dot(g)
+            product(&a.t(), &g.view())
         }
     }
     fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {
