@@ -10,8 +10,9 @@
 //! elementwise kernels and matmul take from it.
 //!
 //! Buffers are kept by exact length (a step asks for the same shapes again),
-//! at most [`MAX_CACHED_BYTES`] per thread and float type; past that, freed
-//! buffers go back to the allocator. [`release_cached_buffers`] empties it.
+//! no more of a length than were ever in use at once, and at most
+//! [`MAX_CACHED_BYTES`] per thread and float type; anything else goes back
+//! to the allocator. [`release_cached_buffers`] empties it.
 
 use crate::Float;
 use crate::float::sealed::Sealed;
@@ -23,45 +24,71 @@ pub const MAX_CACHED_BYTES: usize = 256 << 20;
 /// linear scan over this many is cheaper than hashing.
 const MAX_LENGTHS: usize = 64;
 
+/// Free buffers of one length, and how many of that length were ever in
+/// use at once.
+#[derive(Debug)]
+struct Class<F> {
+    len: usize,
+    free: Vec<Vec<F>>,
+    /// Taken and not yet given back.
+    live: usize,
+    /// The most ever live at once: the cache keeps at most this many free,
+    /// so buffers that were allocated elsewhere (a user's `clone()` handed to
+    /// `Tape::constant`) cannot make it grow step after step.
+    peak: usize,
+}
+
 /// Free buffers grouped by length.
 #[derive(Debug, Default)]
 pub struct Pool<F> {
-    by_length: Vec<(usize, Vec<Vec<F>>)>,
+    classes: Vec<Class<F>>,
     bytes: usize,
 }
 
 impl<F: Float> Pool<F> {
     /// An empty vector with capacity for at least `len` elements.
     pub(crate) fn take(&mut self, len: usize) -> Vec<F> {
-        if let Some((_, free)) = self.by_length.iter_mut().find(|(l, _)| *l == len)
-            && let Some(mut v) = free.pop()
-        {
-            self.bytes -= v.capacity() * size_of::<F>();
-            v.clear();
-            return v;
+        let class = match self.classes.iter().position(|c| c.len == len) {
+            Some(i) => &mut self.classes[i],
+            None if self.classes.len() < MAX_LENGTHS => {
+                self.classes.push(Class {
+                    len,
+                    free: Vec::new(),
+                    live: 0,
+                    peak: 0,
+                });
+                self.classes.last_mut().expect("just pushed")
+            }
+            None => return Vec::with_capacity(len),
+        };
+        class.live += 1;
+        class.peak = class.peak.max(class.live);
+        match class.free.pop() {
+            Some(mut v) => {
+                self.bytes -= v.capacity() * size_of::<F>();
+                v.clear();
+                v
+            }
+            None => Vec::with_capacity(len),
         }
-        Vec::with_capacity(len)
     }
 
-    /// Keeps `v` for reuse, or frees it if the cache is full.
+    /// Keeps `v` for reuse, or frees it if its length was never asked for,
+    /// enough of that length are already free, or the cache is full.
     pub(crate) fn give(&mut self, v: Vec<F>) {
         let bytes = v.capacity() * size_of::<F>();
-        if bytes == 0 || self.bytes + bytes > MAX_CACHED_BYTES {
+        let Some(class) = self.classes.iter_mut().find(|c| c.len == v.capacity()) else {
             return;
+        };
+        class.live = class.live.saturating_sub(1);
+        if class.free.len() < class.peak && self.bytes + bytes <= MAX_CACHED_BYTES {
+            class.free.push(v);
+            self.bytes += bytes;
         }
-        let len = v.capacity();
-        if let Some(i) = self.by_length.iter().position(|(l, _)| *l == len) {
-            self.by_length[i].1.push(v);
-        } else if self.by_length.len() < MAX_LENGTHS {
-            self.by_length.push((len, vec![v]));
-        } else {
-            return;
-        }
-        self.bytes += bytes;
     }
 
     fn clear(&mut self) {
-        self.by_length.clear();
+        self.classes.clear();
         self.bytes = 0;
     }
 
@@ -93,15 +120,26 @@ mod tests {
     #[test]
     fn reuses_by_length_and_respects_the_budget() {
         let mut pool = Pool::<f64>::default();
-        let v = vec![1.0; 10];
+        pool.give(vec![1.0; 10]);
+        assert_eq!(
+            pool.cached_bytes(),
+            0,
+            "a length never asked for is not kept"
+        );
+        let mut v = pool.take(10);
+        v.extend([1.0; 10]);
         let ptr = v.as_ptr();
         pool.give(v);
         assert_eq!(pool.cached_bytes(), 80);
-        assert_eq!(pool.take(9).capacity(), 9); // no buffer of length 9: fresh
+        pool.give(vec![2.0; 10]);
+        assert_eq!(pool.cached_bytes(), 80, "no more free than were ever live");
+        assert_eq!(pool.take(9).capacity(), 9); // another length: fresh
         let again = pool.take(10);
         assert_eq!((again.as_ptr(), again.len()), (ptr, 0));
         assert_eq!(pool.cached_bytes(), 0);
-        pool.give(Vec::with_capacity(MAX_CACHED_BYTES / 8 + 1));
+        let big = MAX_CACHED_BYTES / 8 + 1;
+        drop(pool.take(big));
+        pool.give(Vec::with_capacity(big));
         assert_eq!(pool.cached_bytes(), 0, "over budget: freed, not kept");
     }
 }
