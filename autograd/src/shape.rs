@@ -92,7 +92,7 @@ pub fn broadcast_shapes(op: &'static str, lhs: Shape, rhs: Shape) -> Result<Shap
 /// Sums `grad` over the axes along which an operand of shape `target` was
 /// stretched, giving that operand's gradient. Returns `grad` unchanged (no
 /// copy) when nothing was broadcast; otherwise `grad`'s buffer goes back to
-/// the thread's cache ([`crate::pool`]).
+/// the thread's buffer cache (see [`crate::release_cached_buffers`]).
 pub fn sum_to_shape<F: Float>(grad: Array2<F>, target: Shape) -> Array2<F> {
     let (rows, cols) = grad.dim();
     let reduced = match (rows == target.rows, cols == target.cols) {
