@@ -174,3 +174,46 @@ pub(crate) fn broadcast_graph<'t, F: Float>(small: Var<'t, F>, shape: Shape) -> 
     }
     small * small.tape().constant(Array2::ones(shape.dim()))
 }
+
+/// Shared by the ops' second-order unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use ndarray::Array2;
+
+    use crate::{Tape, Var};
+
+    /// For `s = Σ w ⊙ f(x)`: the gradient `∇s` as built by
+    /// [`Var::grad_graph`], and the Hessian–vector product `∂⟨∇s, v⟩/∂x`
+    /// obtained by differentiating that gradient node once more. For an
+    /// elementwise `f` the Hessian is diagonal, so `H v = w ⊙ f''(x) ⊙ v`.
+    pub(crate) fn grad_and_hvp(
+        x: Array2<f64>,
+        w: Array2<f64>,
+        v: Array2<f64>,
+        f: impl for<'t> Fn(Var<'t, f64>) -> Var<'t, f64>,
+    ) -> (Array2<f64>, Array2<f64>) {
+        let tape = Tape::new();
+        let x = tape.leaf(x);
+        let s = (f(x) * tape.constant(w)).sum();
+        let g = s.grad_graph(&[x]).expect("graph backward")[0];
+        let hv = (g * tape.constant(v)).sum().backward();
+        let hv = hv
+            .get(x)
+            .cloned()
+            .unwrap_or_else(|| Array2::zeros(x.shape().dim()));
+        (g.value(), hv)
+    }
+
+    /// Asserts `got` and `want` agree entrywise to a relative 1e-13 (the
+    /// hand-computed values go through `exp`, `ln`, `sqrt` and `powf`).
+    #[track_caller]
+    pub(crate) fn assert_close(got: &Array2<f64>, want: &Array2<f64>) {
+        assert_eq!(got.dim(), want.dim());
+        for (&a, &b) in got.iter().zip(want) {
+            assert!(
+                (a - b).abs() <= 1e-13 * b.abs().max(1.0),
+                "got {got}, want {want}"
+            );
+        }
+    }
+}

@@ -25,6 +25,12 @@ impl<F: Float> UnaryFn<F> for Abs {
     fn branch(&self, x: F) -> Branch {
         ties::sign_branch(x)
     }
+    /// `g ⊙ sign(x)` with the sign as a constant mask from
+    /// [`ties::abs_slope`]: abs'' = 0 away from the kink.
+    fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
+        let mask = x.with_value(|v| v.mapv(ties::abs_slope));
+        Some(g * x.tape().constant(mask))
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {
@@ -56,6 +62,7 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
 #[cfg(test)]
 mod tests {
     use crate::Tape;
+    use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use crate::ties::Branch;
     use ndarray::array;
 
@@ -92,5 +99,23 @@ mod tests {
             logs[0].branches,
             vec![Branch::NEGATIVE, Branch::KINK, Branch::POSITIVE]
         );
+    }
+
+    #[test]
+    fn second_derivative_is_zero_but_flows_through_the_upstream() {
+        // s = Σ w ⊙ |x|²: ∇s = 2w|x| sign x, H v = 2 w ⊙ sign²(x) ⊙ v,
+        // with sign(0) = 0 from the tie rule.
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[-1.5, 2.0, 0.0]], w, v, |x| x.abs().square());
+        assert_close(&g, &array![[-3.0, -8.0, 0.0]]);
+        assert_close(&hv, &array![[6.0, -4.0, 0.0]]);
+    }
+
+    #[test]
+    fn plain_abs_has_a_zero_hessian() {
+        let (w, v) = (array![[1.0, -2.0]], array![[3.0, 1.0]]);
+        let (g, hv) = grad_and_hvp(array![[-1.0, 2.0]], w, v, |x| x.abs());
+        assert_close(&g, &array![[-1.0, -2.0]]);
+        assert_close(&hv, &array![[0.0, 0.0]]);
     }
 }

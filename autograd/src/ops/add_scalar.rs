@@ -21,6 +21,10 @@ impl<F: Float> UnaryFn<F> for AddScalar<F> {
     fn slope(&self, _x: F, _y: F) -> F {
         F::one()
     }
+    /// `g`: the slope is the constant 1.
+    fn grad_graph<'t>(&self, g: Var<'t, F>, _x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
+        Some(g)
+    }
     fn label(&self) -> String {
         format!("add_scalar[c={}]", self.c)
     }
@@ -56,6 +60,7 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
 #[cfg(test)]
 mod tests {
     use crate::Tape;
+    use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use ndarray::array;
 
     #[test]
@@ -74,5 +79,14 @@ mod tests {
         let y = tape.leaf(array![[1.0_f64]]).add_scalar(0.5);
         let nodes = tape.nodes.borrow();
         assert_eq!(nodes[y.id().index()].label(), "add_scalar[c=0.5]");
+    }
+
+    #[test]
+    fn differentiable_through_the_upstream() {
+        // s = Σ w ⊙ (x + 1)²: ∇s = 2w ⊙ (x + 1), H v = 2 w ⊙ v.
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[1.0, -2.0, 0.0]], w, v, |x| (x + 1.0).square());
+        assert_close(&g, &array![[4.0, 4.0, 1.0]]);
+        assert_close(&hv, &array![[6.0, -4.0, -4.0]]);
     }
 }

@@ -12,7 +12,7 @@
 // allows `unsafe_code`, which this crate forbids.
 use ndarray::{Array2, Axis};
 
-use crate::op::{BackwardCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
@@ -55,6 +55,11 @@ impl<F: Float> Op<F> for ConcatCols {
             .slice_axis(Axis(1), (start..end).into())
             .as_standard_layout()
             .into_owned()
+    }
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {
+        let start: usize = ctx.inputs[..wrt].iter().map(|x| x.shape().cols).sum();
+        let end = start + ctx.inputs[wrt].shape().cols;
+        Some(ctx.upstream.slice_cols(start..end))
     }
 }
 

@@ -24,6 +24,20 @@ impl<F: Float> BinaryFn<F> for Div {
     fn d_rhs(&self, _a: F, b: F, y: F) -> F {
         -y / b
     }
+    /// `g / b` for `a` and `−g ⊙ y / b` for `b`, with `y = a/b` the output
+    /// node so both stay differentiable in `a` and `b`. Unlike the
+    /// first-order kernel these are plain products, so a zero `g` over a
+    /// zero divisor gives NaN here rather than 0.
+    fn grad_graph<'t>(
+        &self,
+        g: Var<'t, F>,
+        _a: Var<'t, F>,
+        b: Var<'t, F>,
+        y: Var<'t, F>,
+        wrt: usize,
+    ) -> Option<Var<'t, F>> {
+        Some(if wrt == 0 { g / b } else { -(g * y / b) })
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {
@@ -116,5 +130,26 @@ mod tests {
             a.try_div(b).unwrap_err().to_string(),
             "div: lhs is 2×3, rhs is 2×2; they do not broadcast"
         );
+    }
+
+    #[test]
+    fn second_order_mixed_partials() {
+        // s = Σ w ⊙ a/b: ∇ₐs = w/b, ∇_b s = −w a/b². For the direction
+        // (vₐ, v_b): ∂⟨∇s, v⟩/∂a = −w v_b/b², ∂/∂b = −w vₐ/b² + 2w a v_b/b³.
+        let tape = Tape::new();
+        let a = tape.leaf(array![[1.0, -3.0]]);
+        let b = tape.leaf(array![[2.0, 0.5]]);
+        let w = tape.constant(array![[1.0, 2.0]]);
+        let g = (a.div(b) * w).sum().grad_graph(&[a, b]).unwrap();
+        assert_eq!(g[0].value(), array![[0.5, 4.0]]);
+        assert_eq!(g[1].value(), array![[-0.25, 24.0]]);
+        let (va, vb) = (
+            tape.constant(array![[1.0, -1.0]]),
+            tape.constant(array![[2.0, 1.0]]),
+        );
+        let hv = ((g[0] * va).sum() + (g[1] * vb).sum()).backward();
+        assert_eq!(hv[a], array![[-0.5, -8.0]]);
+        // column 0: −¼ + 2·1·2/8 = ¼; column 1: 2/¼ + 2·2·(−3)/⅛ = 8 − 96
+        assert_eq!(hv[b], array![[0.25, -88.0]]);
     }
 }

@@ -20,6 +20,11 @@ impl<F: Float> UnaryFn<F> for Exp {
     fn slope(&self, _x: F, y: F) -> F {
         y
     }
+    /// `g ⊙ y`: the slope read from the output node, so it stays
+    /// differentiable (exp'' = exp).
+    fn grad_graph<'t>(&self, g: Var<'t, F>, _x: Var<'t, F>, y: Var<'t, F>) -> Option<Var<'t, F>> {
+        Some(g * y)
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {
@@ -52,8 +57,10 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
 #[cfg(test)]
 mod tests {
     use crate::Tape;
+    use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use approx::assert_relative_eq;
     use ndarray::array;
+    use std::f64::consts::LN_2;
 
     #[test]
     fn forward_and_backward_with_uneven_upstream() {
@@ -80,5 +87,14 @@ mod tests {
         assert_eq!(y.value(), array![[f64::INFINITY, 0.0]]);
         // A zero upstream gradient stays exactly zero behind the infinite slope.
         assert_eq!(y.backward_with(array![[0.0, 1.0]])[x], array![[0.0, 0.0]]);
+    }
+
+    #[test]
+    fn second_derivative_is_exp() {
+        // s = Σ w ⊙ eˣ at x = 0, ±ln 2 (eˣ = 1, 2, ½): ∇s = w ⊙ eˣ, H v = w ⊙ eˣ ⊙ v.
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[0.0, LN_2, -LN_2]], w, v, |x| x.exp());
+        assert_close(&g, &array![[1.0, -4.0, 0.25]]);
+        assert_close(&hv, &array![[3.0, -4.0, -1.0]]);
     }
 }

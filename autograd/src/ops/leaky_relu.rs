@@ -30,6 +30,12 @@ impl<F: Float> UnaryFn<F> for LeakyRelu<F> {
     fn label(&self) -> String {
         format!("leaky_relu[α={}]", self.alpha)
     }
+    /// `g ⊙ slope` with the slope (1 or α) as a constant mask from
+    /// [`ties::leaky_relu_slope`]: leaky_relu'' = 0 away from the kink.
+    fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
+        let mask = x.with_value(|v| v.mapv(|x| ties::leaky_relu_slope(x, self.alpha)));
+        Some(g * x.tape().constant(mask))
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {
@@ -62,6 +68,7 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
 #[cfg(test)]
 mod tests {
     use crate::Tape;
+    use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use crate::ties::Branch;
     use ndarray::array;
 
@@ -100,5 +107,17 @@ mod tests {
         );
         let nodes = tape.nodes.borrow();
         assert_eq!(nodes[y.id().index()].label(), "leaky_relu[α=0.1]");
+    }
+
+    #[test]
+    fn differentiable_through_the_upstream() {
+        // α = ¼, s = Σ w ⊙ f(x)² at x = −2, 3, 0: f = (−½, 3, 0), f' = (¼, 1, ¼)
+        // (α at the kink); ∇s = 2w f f', H v = 2 w ⊙ f'² ⊙ v.
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[-2.0, 3.0, 0.0]], w, v, |x| {
+            x.leaky_relu(0.25).square()
+        });
+        assert_close(&g, &array![[-0.25, -12.0, 0.0]]);
+        assert_close(&hv, &array![[0.375, -4.0, -0.25]]);
     }
 }

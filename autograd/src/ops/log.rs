@@ -19,6 +19,10 @@ impl<F: Float> UnaryFn<F> for Log {
     fn slope(&self, x: F, _y: F) -> F {
         F::one() / x
     }
+    /// `g / x`, differentiable in both (log'' = −1/x²).
+    fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
+        Some(g / x)
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {
@@ -51,6 +55,7 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
 #[cfg(test)]
 mod tests {
     use crate::Tape;
+    use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use approx::assert_relative_eq;
     use ndarray::array;
 
@@ -83,5 +88,14 @@ mod tests {
         let y = x.log();
         assert_eq!(y.value()[[0, 0]], f64::NEG_INFINITY);
         assert_eq!(y.backward_with(array![[0.0, 1.0]])[x], array![[0.0, 0.5]]);
+    }
+
+    #[test]
+    fn second_derivative_is_minus_one_over_x_squared() {
+        // s = Σ w ⊙ ln x: ∇s = w / x, H v = −w ⊙ v / x².
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[1.0, 2.0, 0.5]], w, v, |x| x.log());
+        assert_close(&g, &array![[1.0, -1.0, 1.0]]);
+        assert_close(&hv, &array![[-3.0, 0.5, 8.0]]);
     }
 }

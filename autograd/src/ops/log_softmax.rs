@@ -15,7 +15,7 @@
 
 use ndarray::{Array2, Zip};
 
-use crate::op::{BackwardCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::log_sum_exp::{max_and_log_norm, shift};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
@@ -54,6 +54,11 @@ impl<F: Float> Op<F> for LogSoftmax {
                     .for_each(|d, &y, &g| *d = g - y.exp() * total);
             });
         grad
+    }
+    /// `g − exp(y) ⊙ rowsum(g)` from the output node `y`.
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        let (y, g) = (ctx.output, ctx.upstream);
+        Some(g - y.exp() * g.sum_axis(1))
     }
 }
 

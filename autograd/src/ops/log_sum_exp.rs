@@ -17,7 +17,8 @@
 
 use ndarray::{Array2, ArrayView1, Zip};
 
-use crate::op::{BackwardCtx, Op};
+use crate::higher_order::broadcast_graph;
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::reduce::{Over, fold_lanes, lane_max, nonempty, unfold_lanes};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties;
@@ -83,6 +84,14 @@ impl<F: Float> Op<F> for LogSumExp {
                 }
             },
         )
+    }
+    /// `g ⊙ exp(x − y)` with `y` the output node, so a second sweep also
+    /// differentiates through `y` (giving softmax's Jacobian).
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        let x = ctx.inputs[0];
+        let shape = x.shape();
+        let weights = (x - broadcast_graph(ctx.output, shape)).exp();
+        Some(broadcast_graph(ctx.upstream, shape) * weights)
     }
 }
 

@@ -13,7 +13,7 @@
 
 use ndarray::{Array2, ArrayView1, Zip};
 
-use crate::op::{BackwardCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::reduce::{Over, fold_lanes, lane_max, nonempty, unfold_lanes, zip_lanes};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
@@ -66,6 +66,27 @@ impl<F: Float> Op<F> for Max {
                 });
             },
         )
+    }
+    /// The winners' shares are frozen into a constant mask (max'' = 0 away
+    /// from ties); the result stays linear, hence differentiable, in the
+    /// upstream gradient.
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        let (x, y) = (ctx.inputs[0], ctx.output);
+        let ones = Array2::ones(y.shape().dim());
+        let shares = x.with_value(|x| {
+            y.with_value(|y| {
+                self.backward(
+                    &BackwardCtx {
+                        inputs: &[x],
+                        output: y,
+                        upstream: &ones,
+                    },
+                    0,
+                )
+            })
+        });
+        let tape = x.tape();
+        Some(ctx.upstream * tape.constant(shares))
     }
     fn decisions(&self, inputs: &[&Array2<F>], output: &Array2<F>) -> Option<Vec<Branch>> {
         Some(zip_lanes(self.0, inputs[0], output, |x, m| {

@@ -9,8 +9,11 @@
 //!   records the winning argument (0 or 1) or [`crate::ties::Branch::TIE`]
 //!   ([`crate::ties::maximum_branch`]).
 
+use ndarray::Zip;
+
 use crate::ops::elementwise::{Binary, BinaryFn};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::shape::broadcast_view;
 use crate::ties::{self, Branch};
 use crate::{Float, Result, Var};
 
@@ -37,6 +40,30 @@ impl<F: Float> BinaryFn<F> for Maximum {
     }
     fn branch(&self, a: F, b: F) -> Branch {
         ties::maximum_branch(a, b)
+    }
+    /// `g ⊙ share`, with each side's share (1, 0 or ½ on a tie) as a
+    /// constant mask from [`ties::maximum_shares`] at the output's shape:
+    /// the second derivative is 0 away from ties.
+    fn grad_graph<'t>(
+        &self,
+        g: Var<'t, F>,
+        a: Var<'t, F>,
+        b: Var<'t, F>,
+        y: Var<'t, F>,
+        wrt: usize,
+    ) -> Option<Var<'t, F>> {
+        let mask = a.with_value(|a| {
+            b.with_value(|b| {
+                let out = y.shape();
+                Zip::from(broadcast_view(a, out))
+                    .and(broadcast_view(b, out))
+                    .map_collect(|&a, &b| {
+                        let (da, db) = ties::maximum_shares(a, b);
+                        if wrt == 0 { da } else { db }
+                    })
+            })
+        });
+        Some(g * y.tape().constant(mask))
     }
 }
 
@@ -157,5 +184,40 @@ mod tests {
             a.try_maximum(b).unwrap_err().to_string(),
             "maximum: lhs is 2×3, rhs is 3×3; they do not broadcast"
         );
+    }
+
+    #[test]
+    fn second_order_routes_through_the_masks() {
+        // s = Σ w ⊙ max(a, b)², with a tie in the last column: ∇ₐs = 2w y mₐ,
+        // and ∂⟨∇s, v⟩/∂a = 2w mₐ (mₐvₐ + m_b v_b) (masks m = 1, 0 or ½).
+        let tape = Tape::new();
+        let a = tape.leaf(array![[1.0, -2.0, 3.0]]);
+        let b = tape.leaf(array![[0.0, 4.0, 3.0]]);
+        let w = tape.constant(array![[1.0, 0.5, 2.0]]);
+        let g = (a.maximum(b).square() * w)
+            .sum()
+            .grad_graph(&[a, b])
+            .unwrap();
+        assert_eq!(g[0].value(), array![[2.0, 0.0, 6.0]]);
+        assert_eq!(g[1].value(), array![[0.0, 4.0, 6.0]]);
+        let va = tape.constant(array![[1.0, 2.0, 3.0]]);
+        let vb = tape.constant(array![[-1.0, 1.0, 1.0]]);
+        let hv = ((g[0] * va).sum() + (g[1] * vb).sum()).backward();
+        assert_eq!(hv[a], array![[2.0, 0.0, 4.0]]);
+        assert_eq!(hv[b], array![[0.0, 1.0, 4.0]]);
+    }
+
+    #[test]
+    fn second_order_with_a_broadcast_threshold() {
+        // s = Σ max(x, t)² with t a 1×1: x = (1, −1, −2), t = 0 → t wins
+        // twice, so ∂s/∂t = 2·(0 + 0) = 0 and ∂²s/∂t² = 2·2 = 4.
+        let tape = Tape::new();
+        let x = tape.leaf(array![[1.0, -1.0, -2.0]]);
+        let t = tape.leaf(array![[0.0]]);
+        let gt = x.maximum(t).square().sum().grad_graph(&[t]).unwrap()[0];
+        assert_eq!(gt.value(), array![[0.0]]);
+        let hv = gt.backward();
+        assert_eq!(hv[t], array![[4.0]]);
+        assert_eq!(hv[x], array![[0.0, 0.0, 0.0]]);
     }
 }

@@ -14,7 +14,7 @@
 
 use ndarray::Array2;
 
-use crate::op::{BackwardCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::elementwise::chain;
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
@@ -38,6 +38,106 @@ impl Maxout {
             }
         }
         (first.unwrap_or(0), tied)
+    }
+
+    /// The share of each output's gradient that each input entry receives:
+    /// 1 for an outright winner, `1/t` for each of `t` tied pieces
+    /// ([`ties::tie_share`]), 0 for the losers and wherever the output is NaN.
+    fn shares<F: Float>(&self, x: &Array2<F>, y: &Array2<F>) -> Array2<F> {
+        let n = y.ncols();
+        let mut shares = Array2::zeros(x.raw_dim());
+        for ((i, j), &best) in y.indexed_iter() {
+            let (_, tied) = self.winners(x, (i, j), best);
+            if tied == 0 {
+                continue; // NaN: no piece equals the output
+            }
+            let share = ties::tie_share::<F>(tied);
+            for p in 0..self.k {
+                if x[[i, p * n + j]] == best {
+                    shares[[i, p * n + j]] = share;
+                }
+            }
+        }
+        shares
+    }
+}
+
+/// The linear maps between maxout's m×n output and its m×(k·n) input with
+/// the routing frozen. `spread` copies each output gradient onto its pieces
+/// scaled by their constant share; the other direction (gather) is its
+/// transpose, summing the shared pieces back. Each is the other's backward,
+/// so maxout's graph backward has derivatives of every order without
+/// needing a slicing op.
+struct Route<F> {
+    /// Per input entry, as from [`Maxout::shares`].
+    shares: Array2<F>,
+    k: usize,
+    spread: bool,
+}
+
+impl<F: Float> Route<F> {
+    fn apply(&self, v: &Array2<F>, spread: bool) -> Array2<F> {
+        let (m, kn) = self.shares.dim();
+        let n = kn / self.k;
+        // A zero share gives an exact 0 even for an infinite gradient, as the
+        // first-order backward always did for losing pieces.
+        let part = |g: F, s: F| {
+            if s == F::zero() {
+                F::zero()
+            } else {
+                chain(g, s)
+            }
+        };
+        if spread {
+            Array2::from_shape_fn((m, kn), |(i, c)| part(v[[i, c % n]], self.shares[[i, c]]))
+        } else {
+            Array2::from_shape_fn((m, n), |(i, j)| {
+                (0..self.k).fold(F::zero(), |acc, p| {
+                    acc + part(v[[i, p * n + j]], self.shares[[i, p * n + j]])
+                })
+            })
+        }
+    }
+}
+
+impl<F: Float> Op<F> for Route<F> {
+    fn name(&self) -> &'static str {
+        if self.spread {
+            "maxout_spread"
+        } else {
+            "maxout_gather"
+        }
+    }
+    fn output_shape(&self, inputs: &[Shape]) -> Result<Shape> {
+        let (m, kn) = self.shares.dim();
+        let (narrow, wide) = (Shape::new(m, kn / self.k), Shape::new(m, kn));
+        let (expect, out) = if self.spread {
+            (narrow, wide)
+        } else {
+            (wide, narrow)
+        };
+        if inputs[0] == expect {
+            Ok(out)
+        } else {
+            Err(Error::shape(
+                Op::<F>::name(self),
+                format!("input is {}, expected {expect}", inputs[0]),
+            ))
+        }
+    }
+    fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
+        self.apply(inputs[0], self.spread)
+    }
+    fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
+        self.apply(ctx.upstream, !self.spread)
+    }
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        let reversed = Route {
+            shares: self.shares.clone(),
+            k: self.k,
+            spread: !self.spread,
+        };
+        Some(ctx.upstream.record_or_panic(reversed, &[ctx.upstream]))
     }
 }
 
@@ -83,22 +183,24 @@ impl<F: Float> Op<F> for Maxout {
         })
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        let x = ctx.inputs[0];
-        let n = ctx.output.ncols();
-        let mut grad = Array2::zeros(x.raw_dim());
-        for ((i, j), &best) in ctx.output.indexed_iter() {
-            let (_, tied) = self.winners(x, (i, j), best);
-            if tied == 0 {
-                continue; // NaN: no piece equals the output
-            }
-            let share = chain(ctx.upstream[[i, j]], ties::tie_share::<F>(tied));
-            for p in 0..self.k {
-                if x[[i, p * n + j]] == best {
-                    grad[[i, p * n + j]] = share;
-                }
-            }
-        }
-        grad
+        let route = Route {
+            shares: self.shares(ctx.inputs[0], ctx.output),
+            k: self.k,
+            spread: true,
+        };
+        route.apply(ctx.upstream, true)
+    }
+    /// The upstream gradient spread over the winning pieces by a [`Route`]
+    /// node with the shares frozen: maxout'' = 0 away from ties, but the
+    /// result stays differentiable in the upstream gradient.
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        let shares = ctx.inputs[0].with_value(|x| ctx.output.with_value(|y| self.shares(x, y)));
+        let route = Route {
+            shares,
+            k: self.k,
+            spread: true,
+        };
+        Some(ctx.upstream.record_or_panic(route, &[ctx.upstream]))
     }
     fn decisions(&self, inputs: &[&Array2<F>], output: &Array2<F>) -> Option<Vec<Branch>> {
         Some(
@@ -269,5 +371,39 @@ mod tests {
     fn plain_form_panics_with_the_same_message() {
         let tape = Tape::<f64>::new();
         let _ = tape.leaf(ndarray::Array2::zeros((2, 5))).maxout(3);
+    }
+
+    #[test]
+    fn second_order_through_the_routing_with_a_tie() {
+        // s = Σ w ⊙ maxout(x, 2)²: ∇ₓs spreads 2w ⊙ y over the winners
+        // (½ each on a tie), and ∂⟨∇s, v⟩/∂x = spread(2w ⊙ gather(v)).
+        // Row 0: pieces (1, 5) and (3, 2): the winners are columns 2 and 1.
+        // Row 1: pieces (2, 0) and (2, 1): column 0 ties column 2; column 3 wins.
+        let tape = Tape::new();
+        let x = tape.leaf(array![[1.0, 5.0, 3.0, 2.0], [2.0, 0.0, 2.0, 1.0]]);
+        let w = tape.constant(array![[1.0, 2.0], [1.0, 1.0]]);
+        let g = (x.maxout(2).square() * w).sum().grad_graph(&[x]).unwrap()[0];
+        assert_eq!(
+            g.value(),
+            array![[0.0, 20.0, 6.0, 0.0], [2.0, 0.0, 2.0, 2.0]]
+        );
+        let v = tape.constant(array![[1.0, 2.0, 3.0, 4.0], [1.0, 0.0, 3.0, 5.0]]);
+        let hv = (g * v).sum().backward();
+        // the tie: 2·1·½·(½·1 + ½·3) = 2 on each tied entry
+        assert_eq!(hv[x], array![[0.0, 8.0, 6.0, 0.0], [2.0, 0.0, 2.0, 10.0]]);
+    }
+
+    #[test]
+    fn third_order_goes_through_spread_and_gather() {
+        // s = Σ maxout(x, 2)³ with the single winner x₀ = 2: s' = 3x₀² = 12,
+        // s'' = 6x₀ = 12, s''' = 6, each on the winning entry only.
+        let tape = Tape::new();
+        let x = tape.leaf(array![[2.0, -1.0]]);
+        let y = x.maxout(2);
+        let g1 = (y * y * y).sum().grad_graph(&[x]).unwrap()[0];
+        assert_eq!(g1.value(), array![[12.0, 0.0]]);
+        let g2 = g1.sum().grad_graph(&[x]).unwrap()[0];
+        assert_eq!(g2.value(), array![[12.0, 0.0]]);
+        assert_eq!(g2.sum().backward()[x], array![[6.0, 0.0]]);
     }
 }

@@ -9,7 +9,8 @@
 
 use ndarray::Array2;
 
-use crate::op::{BackwardCtx, Op};
+use crate::higher_order::broadcast_graph;
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::reduce::{Over, fold_lanes, nonempty};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::shape::broadcast_view;
@@ -44,6 +45,11 @@ impl<F: Float> Op<F> for Mean {
         let x = ctx.inputs[0];
         let c = self.count(x);
         broadcast_view(ctx.upstream, Shape::of(x)).mapv(|g| g / c)
+    }
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        let shape = ctx.inputs[0].shape();
+        let c = self.0.count(shape) as f64;
+        Some(broadcast_graph(ctx.upstream, shape).mul_scalar(F::of(1.0 / c)))
     }
 }
 

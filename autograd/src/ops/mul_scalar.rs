@@ -21,6 +21,10 @@ impl<F: Float> UnaryFn<F> for MulScalar<F> {
     fn slope(&self, _x: F, _y: F) -> F {
         self.c
     }
+    /// `c · g`.
+    fn grad_graph<'t>(&self, g: Var<'t, F>, _x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
+        Some(g.mul_scalar(self.c))
+    }
     fn label(&self) -> String {
         format!("mul_scalar[c={}]", self.c)
     }
@@ -56,6 +60,7 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
 #[cfg(test)]
 mod tests {
     use crate::Tape;
+    use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use ndarray::array;
 
     #[test]
@@ -82,5 +87,14 @@ mod tests {
         let y = tape.leaf(array![[1.0_f32]]).mul_scalar(-2.5);
         let nodes = tape.nodes.borrow();
         assert_eq!(nodes[y.id().index()].label(), "mul_scalar[c=-2.5]");
+    }
+
+    #[test]
+    fn differentiable_through_the_upstream() {
+        // s = Σ w ⊙ (3x)²: ∇s = 18 w ⊙ x, H v = 18 w ⊙ v.
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[1.0, -2.0, 0.0]], w, v, |x| (x * 3.0).square());
+        assert_close(&g, &array![[18.0, 72.0, 0.0]]);
+        assert_close(&hv, &array![[54.0, -36.0, -36.0]]);
     }
 }

@@ -13,7 +13,7 @@
 
 use ndarray::Array2;
 
-use crate::op::{BackwardCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
@@ -58,6 +58,15 @@ impl<F: Float> Op<F> for Pick {
             grad[[i, label]] = ctx.upstream[[i, 0]];
         }
         grad
+    }
+    /// The upstream column times a constant one-hot mask of the labels.
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        let shape = ctx.inputs[0].shape();
+        let mut one_hot = Array2::zeros(shape.dim());
+        for (i, &label) in self.labels.iter().enumerate() {
+            one_hot[[i, label]] = F::one();
+        }
+        Some(ctx.upstream * ctx.upstream.tape().constant(one_hot))
     }
 }
 

@@ -24,6 +24,11 @@ impl<F: Float> UnaryFn<F> for Powf<F> {
         // Not `p · y / x`: that is 0/0 at x = 0 even for p > 1.
         self.p * x.powf(self.p - F::one())
     }
+    /// `g ⊙ p·x^(p−1)`, with `x^(p−1)` as a `powf` node (so every order
+    /// of derivative is available, each lowering the exponent by one).
+    fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
+        Some(g * x.powf(self.p - F::one()).mul_scalar(self.p))
+    }
     fn label(&self) -> String {
         format!("powf[p={}]", self.p)
     }
@@ -68,6 +73,7 @@ pub(crate) const SPECS: &[OpSpec] = &[
 #[cfg(test)]
 mod tests {
     use crate::Tape;
+    use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use ndarray::array;
 
     #[test]
@@ -105,5 +111,24 @@ mod tests {
         let y = tape.leaf(array![[1.0_f64]]).powf(1.5);
         let nodes = tape.nodes.borrow();
         assert_eq!(nodes[y.id().index()].label(), "powf[p=1.5]");
+    }
+
+    #[test]
+    fn second_derivative_of_a_fractional_power() {
+        // s = Σ w ⊙ x^1.5 at x = 4, 1, ¼: f' = 1.5 √x = (3, 1.5, 0.75),
+        // f'' = 0.75 / √x = (0.375, 0.75, 1.5); H v = w ⊙ f'' ⊙ v.
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[4.0, 1.0, 0.25]], w, v, |x| x.powf(1.5));
+        assert_close(&g, &array![[3.0, -3.0, 0.375]]);
+        assert_close(&hv, &array![[1.125, -1.5, -3.0]]);
+    }
+
+    #[test]
+    fn second_derivative_of_a_cube() {
+        // s = Σ w ⊙ x³: f' = 3x², f'' = 6x (negative x is fine for an integer power).
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[1.0, -2.0, 0.5]], w, v, |x| x.powf(3.0));
+        assert_close(&g, &array![[3.0, -24.0, 0.375]]);
+        assert_close(&hv, &array![[18.0, 24.0, -6.0]]);
     }
 }

@@ -12,7 +12,8 @@
 
 use ndarray::{Array2, Zip};
 
-use crate::op::{BackwardCtx, Op};
+use crate::higher_order::sum_to_shape_graph;
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::elementwise::chain;
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::shape::{broadcast_view, sum_to_shape};
@@ -57,6 +58,23 @@ impl<F: Float> Op<F> for Prelu {
             });
         // The slope was stretched over rows (and columns when shared).
         sum_to_shape(full, Shape::of(ctx.inputs[wrt]))
+    }
+    /// With constant masks `pos` (identity side) and `neg = 1 − pos` (sloped
+    /// side, kink included): `∂L/∂x = g ⊙ (pos + neg ⊙ a)` and
+    /// `∂L/∂a = Σ g ⊙ x ⊙ neg`. Each stays differentiable in the other
+    /// input (∂²y/∂x∂a = neg), while ∂²y/∂x² = ∂²y/∂a² = 0 off the kink.
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {
+        let (g, x, a) = (ctx.upstream, ctx.inputs[0], ctx.inputs[1]);
+        let tape = x.tape();
+        // The x-slope with a = 0 is exactly the indicator of the identity
+        // side, so the masks follow the kink rule in `ties`.
+        let pos = x.with_value(|v| v.mapv(|x| ties::prelu_slopes(x, F::zero()).0));
+        let neg = tape.constant(pos.mapv(|p| F::one() - p));
+        Some(if wrt == 0 {
+            g * tape.constant(pos) + g * neg * a
+        } else {
+            sum_to_shape_graph(g * x * neg, a.shape())
+        })
     }
     fn decisions(&self, inputs: &[&Array2<F>], _output: &Array2<F>) -> Option<Vec<Branch>> {
         Some(inputs[0].iter().map(|&x| ties::sign_branch(x)).collect())
@@ -190,5 +208,40 @@ mod tests {
         let tape = Tape::<f64>::new();
         let x = tape.leaf(ndarray::Array2::zeros((2, 3)));
         let _ = x.prelu(x);
+    }
+
+    #[test]
+    fn second_order_mixed_partials_with_a_kink() {
+        // s = Σ w ⊙ prelu(x, a) (x[1,0] = 0 sits on the kink, sloped side):
+        // ∇ₓs = w ⊙ (pos + neg ⊙ a), ∇ₐs = Σ_rows w ⊙ x ⊙ neg. For the
+        // direction (vₓ, vₐ): ∂⟨∇s, v⟩/∂x = w ⊙ neg ⊙ vₐ and
+        // ∂⟨∇s, v⟩/∂a = Σ_rows w ⊙ neg ⊙ vₓ.
+        let tape = Tape::new();
+        let x = tape.leaf(array![[-2.0, 3.0], [0.0, -1.0]]);
+        let a = tape.leaf(array![[0.5, 0.25]]);
+        let w = tape.constant(array![[1.0, 2.0], [3.0, -1.0]]);
+        let g = (x.prelu(a) * w).sum().grad_graph(&[x, a]).unwrap();
+        assert_eq!(g[0].value(), array![[0.5, 2.0], [1.5, -0.25]]);
+        assert_eq!(g[1].value(), array![[-2.0, 1.0]]);
+        let vx = tape.constant(array![[1.0, 1.0], [2.0, -2.0]]);
+        let va = tape.constant(array![[4.0, -1.0]]);
+        let hv = ((g[0] * vx).sum() + (g[1] * va).sum()).backward();
+        assert_eq!(hv[x], array![[4.0, 0.0], [12.0, 1.0]]);
+        assert_eq!(hv[a], array![[7.0, 2.0]]);
+    }
+
+    #[test]
+    fn second_order_with_a_shared_slope() {
+        // s = Σ prelu(x, a)² with one shared a: on the sloped side y = a·x, so
+        // ∂s/∂a = Σ 2a x² and ∂²s/∂a² = 2 Σ x² over x ≤ 0 = 2·(4 + 1) = 10.
+        let tape = Tape::new();
+        let x = tape.leaf(array![[-2.0, 3.0, -1.0]]);
+        let a = tape.leaf(array![[0.5]]);
+        let ga = x.prelu(a).square().sum().grad_graph(&[a]).unwrap()[0];
+        assert_eq!(ga.value(), array![[5.0]]);
+        let hv = ga.backward();
+        assert_eq!(hv[a], array![[10.0]]);
+        // ∂²s/∂a∂x = 4a x on the sloped side, 0 on the identity side.
+        assert_eq!(hv[x], array![[-4.0, 0.0, -2.0]]);
     }
 }

@@ -12,7 +12,7 @@
 
 use ndarray::Array2;
 
-use crate::op::{BackwardCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
@@ -54,6 +54,10 @@ impl<F: Float> Op<F> for Reshape {
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         row_major(ctx.upstream, Shape::of(ctx.inputs[0]))
+    }
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        let Shape { rows, cols } = ctx.inputs[0].shape();
+        Some(ctx.upstream.reshape(rows, cols))
     }
 }
 

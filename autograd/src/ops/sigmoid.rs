@@ -26,6 +26,11 @@ impl<F: Float> UnaryFn<F> for Sigmoid {
     fn slope(&self, _x: F, y: F) -> F {
         y * (F::one() - y)
     }
+    /// `g ⊙ (y − y²)` through the output node, so σ'' = σ'(1 − 2σ) follows
+    /// by differentiating `y` again.
+    fn grad_graph<'t>(&self, g: Var<'t, F>, _x: Var<'t, F>, y: Var<'t, F>) -> Option<Var<'t, F>> {
+        Some(g * (y - y * y))
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {
@@ -58,6 +63,7 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
 #[cfg(test)]
 mod tests {
     use crate::Tape;
+    use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use approx::assert_relative_eq;
     use ndarray::array;
 
@@ -89,5 +95,16 @@ mod tests {
         assert_eq!(y.value(), array![[0.0, 1.0, 0.0, 1.0]]);
         let g = y.backward_with(array![[1.0, 1.0, 1.0, 1.0]]);
         assert_eq!(g[x], array![[0.0, 0.0, 0.0, 0.0]]);
+    }
+
+    #[test]
+    fn second_derivative_is_sigma_prime_times_one_minus_two_sigma() {
+        // s = Σ w ⊙ σ(x) at x = ±ln 3, 0 (σ = ¾, ¼, ½): f' = σ(1 − σ) = (3/16, 3/16, ¼),
+        // f'' = f'(1 − 2σ) = (−3/32, 3/32, 0); H v = w ⊙ f'' ⊙ v.
+        let ln3 = 3.0_f64.ln();
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[ln3, -ln3, 0.0]], w, v, |x| x.sigmoid());
+        assert_close(&g, &array![[0.1875, -0.375, 0.125]]);
+        assert_close(&hv, &array![[-0.28125, -0.1875, 0.0]]);
     }
 }

@@ -14,7 +14,7 @@ use std::ops::Range;
 // allows `unsafe_code`, which this crate forbids.
 use ndarray::{Array2, Axis};
 
-use crate::op::{BackwardCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
@@ -60,6 +60,21 @@ impl<F: Float> Op<F> for SliceCols {
         grad.slice_axis_mut(Axis(1), (self.start..self.end).into())
             .assign(ctx.upstream);
         grad
+    }
+    /// The upstream gradient padded with zero constants on either side.
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        let Shape { rows, cols } = ctx.inputs[0].shape();
+        let tape = ctx.upstream.tape();
+        let zeros = |width: usize| tape.constant(Array2::zeros((rows, width)));
+        let mut parts = Vec::with_capacity(3);
+        if self.start > 0 {
+            parts.push(zeros(self.start));
+        }
+        parts.push(ctx.upstream);
+        if self.end < cols {
+            parts.push(zeros(cols - self.end));
+        }
+        Some(Var::concat_cols(&parts))
     }
 }
 

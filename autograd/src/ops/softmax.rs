@@ -11,7 +11,7 @@
 
 use ndarray::{Array2, Zip};
 
-use crate::op::{BackwardCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::log_sum_exp::shift;
 use crate::ops::reduce::lane_max;
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
@@ -54,6 +54,11 @@ impl<F: Float> Op<F> for Softmax {
                     .for_each(|d, &y, &g| *d = y * (g - dot));
             });
         grad
+    }
+    /// `y ⊙ (g − rowsum(g ⊙ y))` from the output node `y`.
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        let (y, g) = (ctx.output, ctx.upstream);
+        Some(y * (g - (g * y).sum_axis(1)))
     }
 }
 

@@ -20,6 +20,10 @@ impl<F: Float> UnaryFn<F> for Sqrt {
     fn slope(&self, _x: F, y: F) -> F {
         F::one() / (y + y)
     }
+    /// `½ g / y`, through the output node (sqrt'' = −¼ x^(−3/2)).
+    fn grad_graph<'t>(&self, g: Var<'t, F>, _x: Var<'t, F>, y: Var<'t, F>) -> Option<Var<'t, F>> {
+        Some((g / y).mul_scalar(F::of(0.5)))
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {
@@ -52,6 +56,7 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
 #[cfg(test)]
 mod tests {
     use crate::Tape;
+    use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use ndarray::array;
 
     #[test]
@@ -70,5 +75,15 @@ mod tests {
         let x = tape.leaf(array![[0.0, 1.0]]);
         let g = x.sqrt().backward_with(array![[0.0, 1.0]]);
         assert_eq!(g[x], array![[0.0, 0.5]]);
+    }
+
+    #[test]
+    fn second_derivative_is_minus_quarter_x_to_minus_three_halves() {
+        // s = Σ w ⊙ √x at x = 4, ¼, 1: ∇s = w/(2√x) = w ⊙ (¼, 1, ½);
+        // H v = −w ⊙ v / (4 x^{3/2}) = w ⊙ v ⊙ (−1/32, −2, −¼).
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[4.0, 0.25, 1.0]], w, v, |x| x.sqrt());
+        assert_close(&g, &array![[0.25, -2.0, 0.25]]);
+        assert_close(&hv, &array![[-0.09375, 4.0, 0.5]]);
     }
 }

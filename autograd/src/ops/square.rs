@@ -18,6 +18,10 @@ impl<F: Float> UnaryFn<F> for Square {
     fn slope(&self, x: F, _y: F) -> F {
         x + x
     }
+    /// `g ⊙ 2x` (square'' = 2).
+    fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
+        Some(g * (x + x))
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {
@@ -49,6 +53,7 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
 #[cfg(test)]
 mod tests {
     use crate::Tape;
+    use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use ndarray::array;
 
     #[test]
@@ -59,5 +64,14 @@ mod tests {
         assert_eq!(y.value(), array![[2.25, 4.0], [0.0, 9.0]]);
         let g = y.backward_with(array![[2.0, -1.0], [5.0, 0.5]]);
         assert_eq!(g[x], array![[6.0, 4.0], [0.0, 3.0]]);
+    }
+
+    #[test]
+    fn second_derivative_is_two() {
+        // s = Σ w ⊙ x²: ∇s = 2 w ⊙ x, H v = 2 w ⊙ v.
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[1.5, -2.0, 0.0]], w, v, |x| x.square());
+        assert_close(&g, &array![[3.0, 8.0, 0.0]]);
+        assert_close(&hv, &array![[6.0, -4.0, -4.0]]);
     }
 }

@@ -22,6 +22,17 @@ impl<F: Float> BinaryFn<F> for Sub {
     fn d_rhs(&self, _a: F, _b: F, _y: F) -> F {
         -F::one()
     }
+    /// `g` for `a`, `−g` for `b`.
+    fn grad_graph<'t>(
+        &self,
+        g: Var<'t, F>,
+        _a: Var<'t, F>,
+        _b: Var<'t, F>,
+        _y: Var<'t, F>,
+        wrt: usize,
+    ) -> Option<Var<'t, F>> {
+        Some(if wrt == 0 { g } else { -g })
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {
@@ -119,5 +130,40 @@ mod tests {
         let a = tape.leaf(ndarray::Array2::zeros((2, 3)));
         let b = tape.leaf(ndarray::Array2::zeros((3, 2)));
         let _ = a.sub(b);
+    }
+
+    #[test]
+    fn second_order_flows_through_the_upstream() {
+        // s = Σ w ⊙ (a − b)²: ∇ₐs = 2w(a − b) = −∇_b s. For the direction
+        // (vₐ, v_b), ∂⟨∇s, v⟩/∂a = 2w(vₐ − v_b) and ∂/∂b is its negative.
+        let tape = Tape::new();
+        let a = tape.leaf(array![[1.0, 2.0]]);
+        let b = tape.leaf(array![[3.0, -1.0]]);
+        let w = tape.constant(array![[1.0, 0.5]]);
+        let s = (a.sub(b).square() * w).sum();
+        let g = s.grad_graph(&[a, b]).unwrap();
+        assert_eq!(g[0].value(), array![[-4.0, 3.0]]);
+        assert_eq!(g[1].value(), array![[4.0, -3.0]]);
+        let (va, vb) = (
+            tape.constant(array![[1.0, 3.0]]),
+            tape.constant(array![[-2.0, 1.0]]),
+        );
+        let hv = ((g[0] * va).sum() + (g[1] * vb).sum()).backward();
+        assert_eq!(hv[a], array![[6.0, 2.0]]);
+        assert_eq!(hv[b], array![[-6.0, -2.0]]);
+    }
+
+    #[test]
+    fn second_order_with_a_broadcast_operand() {
+        // s = Σ (x − c)² with c a 1×1 stretched over 1×3: ∂s/∂c = −2Σ(x − c),
+        // ∂²s/∂c² = 2·3 = 6, ∂²s/∂c∂x = −2 per entry.
+        let tape = Tape::new();
+        let x = tape.leaf(array![[1.0, 2.0, 4.0]]);
+        let c = tape.leaf(array![[1.0]]);
+        let gc = x.sub(c).square().sum().grad_graph(&[c]).unwrap()[0];
+        assert_eq!(gc.value(), array![[-8.0]]);
+        let hv = gc.backward();
+        assert_eq!(hv[c], array![[6.0]]);
+        assert_eq!(hv[x], array![[-2.0, -2.0, -2.0]]);
     }
 }

@@ -19,6 +19,11 @@ impl<F: Float> UnaryFn<F> for Tanh {
     fn slope(&self, _x: F, y: F) -> F {
         F::one() - y * y
     }
+    /// `g ⊙ (1 − y²)` through the output node, so tanh'' = −2y(1 − y²)
+    /// follows by differentiating `y` again.
+    fn grad_graph<'t>(&self, g: Var<'t, F>, _x: Var<'t, F>, y: Var<'t, F>) -> Option<Var<'t, F>> {
+        Some(g * (-(y * y) + F::one()))
+    }
 }
 
 impl<'t, F: Float> Var<'t, F> {
@@ -51,8 +56,10 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
 #[cfg(test)]
 mod tests {
     use crate::Tape;
+    use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use approx::assert_relative_eq;
     use ndarray::array;
+    use std::f64::consts::LN_2;
 
     #[test]
     fn forward_and_backward_with_uneven_upstream() {
@@ -82,5 +89,15 @@ mod tests {
         assert_eq!(y.value(), array![[1.0, -1.0, 1.0]]);
         let g = y.backward_with(array![[1.0, 1.0, 1.0]]);
         assert_eq!(g[x], array![[0.0, 0.0, 0.0]]);
+    }
+
+    #[test]
+    fn second_derivative_is_minus_two_tanh_sech_squared() {
+        // s = Σ w ⊙ tanh x at x = ±ln 2, 0 (tanh = ±0.6, 0): f' = 1 − t² = (0.64, 0.64, 1),
+        // f'' = −2t(1 − t²) = (−0.768, 0.768, 0); H v = w ⊙ f'' ⊙ v.
+        let (w, v) = (array![[1.0, -2.0, 0.5]], array![[3.0, 1.0, -4.0]]);
+        let (g, hv) = grad_and_hvp(array![[LN_2, -LN_2, 0.0]], w, v, |x| x.tanh());
+        assert_close(&g, &array![[0.64, -1.28, 0.5]]);
+        assert_close(&hv, &array![[-2.304, -1.536, 0.0]]);
     }
 }

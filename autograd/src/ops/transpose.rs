@@ -10,7 +10,7 @@
 
 use ndarray::Array2;
 
-use crate::op::{BackwardCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
 
@@ -33,6 +33,9 @@ impl<F: Float> Op<F> for Transpose {
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         transposed(ctx.upstream)
+    }
+    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
+        Some(ctx.upstream.t())
     }
 }
 
