@@ -93,7 +93,7 @@ pub use float::Float;
 pub use gradients::Gradients;
 pub use op::{BackwardCtx, GraphCtx, Op};
 pub use ops::reduce::Over;
-pub use param::Param;
+pub use param::{Param, ParamId};
 pub use pool::{MAX_CACHED_BYTES, cached_bytes, release_cached_buffers};
 pub use shape::Shape;
 pub use tape::{NodeId, Tape};

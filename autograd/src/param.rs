@@ -8,6 +8,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use ndarray::Array2;
 
@@ -31,17 +32,43 @@ use crate::{Float, Shape};
 /// ```
 #[derive(Clone)]
 pub struct Param<F: Float> {
+    id: ParamId,
     name: Arc<str>,
     value: Arc<Array2<F>>,
 }
+
+/// The identity of a [`Param`]: unique per [`Param::new`], shared by its
+/// clones. Lets a model find the tape leaf it made for a parameter without
+/// comparing names (two layers may both call a weight `"W"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ParamId(u64);
+
+/// Source of fresh [`ParamId`]s.
+static NEXT_PARAM_ID: AtomicU64 = AtomicU64::new(0);
 
 impl<F: Float> Param<F> {
     /// A parameter called `name` with initial `value`.
     pub fn new(name: impl Into<Arc<str>>, value: Array2<F>) -> Self {
         Param {
+            id: ParamId(NEXT_PARAM_ID.fetch_add(1, Ordering::Relaxed)),
             name: name.into(),
             value: Arc::new(value),
         }
+    }
+
+    /// Its identity, shared by clones and distinct from every other
+    /// parameter's.
+    ///
+    /// ```
+    /// use autograd::Param;
+    /// use ndarray::array;
+    /// let a = Param::new("W", array![[1.0]]);
+    /// let b = Param::new("W", array![[1.0]]);
+    /// assert_eq!(a.id(), a.clone().id());
+    /// assert_ne!(a.id(), b.id());
+    /// ```
+    pub fn id(&self) -> ParamId {
+        self.id
     }
 
     /// Its name (shown in tape listings and gradient-check reports).

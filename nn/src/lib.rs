@@ -1,6 +1,19 @@
 //! Neural-network building blocks composed from [`autograd`] operations.
 //!
 //! Every layer, loss and regularizer in this crate is written with tape ops
-//! only — there is no hand-written backward pass here — so each is checked by
-//! the `gradcheck` crate for free. The layers themselves arrive with the
-//! `nn` issue; this crate currently holds only its documentation.
+//! only — there is no hand-written backward pass here — so each is checked
+//! by the [`gradcheck`] crate for free.
+//!
+//! * [`Module`] is anything with a forward pass and named parameters;
+//!   [`Sequential`] chains modules.
+//! * Every forward pass runs in a [`Ctx`]: the tape, the training or
+//!   evaluation [`Mode`] (which every layer honours) and the RNG that
+//!   dropout draws from.
+//! * [`check`] runs the gradient checker over a module's parameters.
+
+pub mod check;
+pub mod module;
+pub mod sequential;
+
+pub use module::{Ctx, DynRng, Mode, Module};
+pub use sequential::Sequential;

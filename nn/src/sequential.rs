@@ -1,0 +1,116 @@
+//! [`Sequential`]: modules applied one after another.
+
+use autograd::{Float, Param, Var};
+
+use crate::module::{Ctx, Module};
+
+/// A chain of modules: the output of each is the input of the next.
+///
+/// ```
+/// use autograd::{Param, Tape, Var, Float};
+/// use ndarray::array;
+/// use nn::{Ctx, Module, Sequential};
+///
+/// struct Double;
+/// impl<F: Float> Module<F> for Double {
+///     fn forward<'t>(&mut self, _: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
+///         x * F::of(2.0)
+///     }
+///     fn params(&self) -> Vec<&Param<F>> { vec![] }
+///     fn params_mut(&mut self) -> Vec<&mut Param<F>> { vec![] }
+///     fn describe(&self) -> String { "double".into() }
+/// }
+///
+/// let mut net = Sequential::<f64>::new().push(Double).push(Double);
+/// let tape = Tape::new();
+/// let y = net.forward(&mut Ctx::eval(&tape), tape.constant(array![[1.5]]));
+/// assert_eq!(y.item(), 6.0);
+/// assert_eq!(net.len(), 2);
+/// ```
+pub struct Sequential<F: Float> {
+    layers: Vec<Box<dyn Module<F>>>,
+}
+
+impl<F: Float> Default for Sequential<F> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<F: Float> Sequential<F> {
+    /// An empty chain (the identity).
+    pub fn new() -> Self {
+        Sequential { layers: Vec::new() }
+    }
+
+    /// Appends `layer` (builder style).
+    pub fn push(mut self, layer: impl Module<F> + 'static) -> Self {
+        self.layers.push(Box::new(layer));
+        self
+    }
+
+    /// Appends an already boxed layer.
+    pub fn push_boxed(&mut self, layer: Box<dyn Module<F>>) {
+        self.layers.push(layer);
+    }
+
+    /// The number of layers.
+    pub fn len(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// `true` if there are no layers.
+    pub fn is_empty(&self) -> bool {
+        self.layers.is_empty()
+    }
+
+    /// The layers, in order.
+    pub fn layers(&self) -> &[Box<dyn Module<F>>] {
+        &self.layers
+    }
+
+    /// The layers, mutably.
+    pub fn layers_mut(&mut self) -> &mut [Box<dyn Module<F>>] {
+        &mut self.layers
+    }
+
+    /// One line per layer with its parameter count, and the total: the
+    /// notes' way of sizing a network.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        for (i, layer) in self.layers.iter().enumerate() {
+            let count = layer.param_count();
+            out.push_str(&format!(
+                "{i:>3}  {:<32} {count:>10} params\n",
+                layer.describe()
+            ));
+        }
+        out.push_str(&format!(
+            "     {:<32} {:>10} params",
+            "total",
+            self.param_count()
+        ));
+        out
+    }
+}
+
+impl<F: Float> Module<F> for Sequential<F> {
+    fn forward<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
+        self.layers
+            .iter_mut()
+            .fold(x, |h, layer| layer.forward(ctx, h))
+    }
+    fn params(&self) -> Vec<&Param<F>> {
+        self.layers.iter().flat_map(|l| l.params()).collect()
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param<F>> {
+        self.layers
+            .iter_mut()
+            .flat_map(|l| l.params_mut())
+            .collect()
+    }
+    fn describe(&self) -> String {
+        let parts: Vec<String> = self.layers.iter().map(|l| l.describe()).collect();
+        format!("sequential[{}]", parts.join(" → "))
+    }
+}
