@@ -84,6 +84,7 @@ pub mod lint;
 pub mod numeric;
 mod probe;
 mod report;
+mod second_order;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod tolerances;

@@ -72,10 +72,10 @@ fn for_every_op(
         n += 1;
         let mut runner = TestRunner::new(Config {
             cases: CASES,
-            failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel(
-                "proptest-regressions",
-            ))),
-            source_file: Some(file!()),
+            failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/proptest-regressions/algebra.txt"
+            )))),
             ..Config::default()
         });
         if let Err(e) = runner.run(&case(spec, placement), |(x, u, v, a, b)| {
