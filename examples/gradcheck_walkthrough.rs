@@ -1,5 +1,5 @@
 //! A walk through gradient checking as the CS231n notes describe it, on a
-//! two-layer net (affine → ReLU → affine, squared-error loss + L2).
+//! two-layer net (affine → ReLU → affine, softmax cross-entropy + L2).
 //!
 //! Run with `cargo run --release --example gradcheck_walkthrough`.
 
@@ -11,7 +11,7 @@ use ndarray::Array2;
 /// Layer sizes and data for one net.
 struct Net {
     x: Array2<f64>,
-    y: Array2<f64>,
+    labels: Vec<usize>,
     params: Vec<Param<f64>>,
 }
 
@@ -23,14 +23,14 @@ impl Net {
     fn new(n: usize, d: usize, h: usize, c: usize, seed: u64) -> Self {
         let mut rng = Rng::seed_from_u64(seed);
         let x = randn(&mut rng, (n, d), 1.0);
-        let y = randn(&mut rng, (n, c), 1.0);
+        let labels = (0..n).map(|_| rng.random_range(0..c)).collect();
         let params = vec![
             Param::new("W1", randn(&mut rng, (d, h), (2.0 / d as f64).sqrt())),
             Param::new("b1", randn(&mut rng, (1, h), 0.1)),
             Param::new("W2", randn(&mut rng, (h, c), (2.0 / h as f64).sqrt())),
             Param::new("b2", randn(&mut rng, (1, c), 0.1)),
         ];
-        Net { x, y, params }
+        Net { x, labels, params }
     }
 
     fn refs(&self) -> Vec<&Param<f64>> {
@@ -43,11 +43,9 @@ impl Net {
         hidden.matmul(p[2]) + p[3]
     }
 
-    /// Mean squared error `Σ (s − y)² / N`.
+    /// Softmax cross-entropy `−(1/N) Σᵢ log softmax(sᵢ)[yᵢ]`.
     fn data_loss<'t>(&self, t: &'t Tape<f64>, p: &[Var<'t, f64>]) -> Var<'t, f64> {
-        let n = self.x.nrows() as f64;
-        let diff = self.scores(t, p) + t.constant(self.y.mapv(|v| -v));
-        (diff * diff).sum() * t.scalar(1.0 / n)
+        -self.scores(t, p).log_softmax().pick(&self.labels).mean()
     }
 
     /// L2 regularization `½λ(‖W1‖² + ‖W2‖²)`.
