@@ -556,6 +556,26 @@ fn plain_l2_regression_panics_with_the_same_message() {
 }
 
 #[test]
+fn every_node_a_loss_records_points_at_the_callers_line() {
+    // `#[track_caller]` all the way down: `{tape:#}` shows where the user
+    // called the loss, not a line inside `nn`.
+    let tape = Tape::new();
+    let s = tape.leaf(zeros(2, 3));
+    let y = array![[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]];
+    let _ = svm(s, &[0, 1]);
+    let _ = squared_hinge(s, &[0, 1]);
+    let _ = softmax_cross_entropy(s, &[2, 2]);
+    let _ = binary_logistic(s, &y);
+    let _ = binary_hinge(s, &y.mapv(|v| 2.0 * v - 1.0));
+    let _ = l2_regression(s, &y);
+    let _ = l1_regression(s, &y);
+    let listing = format!("{tape:#}");
+    for line in listing.lines() {
+        assert!(line.contains("tests/losses.rs"), "{line}");
+    }
+}
+
+#[test]
 fn plain_forms_panic_at_the_callers_line() {
     use std::sync::{Arc, Mutex};
     // Tests run on several threads and the panic hook is global, so the

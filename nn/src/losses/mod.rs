@@ -63,6 +63,7 @@ pub use svm::{svm, try_svm};
 /// divides by the number of rows (examples), never by the number of
 /// entries, so the loss of a batch does not depend on the number of
 /// classes or outputs.
+#[track_caller]
 fn batch_mean<'t, F: Float>(total: Var<'t, F>, rows: usize) -> Var<'t, F> {
     total * F::of(1.0 / rows as f64)
 }

@@ -35,6 +35,7 @@ const DELTA: f64 = 1.0;
 /// entries still present (they equal `Δ`), and the mask that removes them.
 ///
 /// Shared with the squared hinge, which differs only in squaring.
+#[track_caller]
 pub(super) fn margins<'t, F: Float>(
     scores: Var<'t, F>,
     labels: &[usize],
