@@ -124,16 +124,34 @@ impl Penalty {
     }
 
     /// `λ1`, the L1 strength.
+    ///
+    /// ```
+    /// use nn::regularize::Penalty;
+    /// assert_eq!(Penalty::elastic_net(0.1, 0.2).l1_strength(), 0.1);
+    /// assert_eq!(Penalty::l2(0.2).l1_strength(), 0.0);
+    /// ```
     pub fn l1_strength(&self) -> f64 {
         self.l1
     }
 
     /// `λ2`, the L2 strength.
+    ///
+    /// ```
+    /// use nn::regularize::Penalty;
+    /// assert_eq!(Penalty::elastic_net(0.1, 0.2).l2_strength(), 0.2);
+    /// ```
     pub fn l2_strength(&self) -> f64 {
         self.l2
     }
 
     /// `true` when both strengths are 0.
+    ///
+    /// ```
+    /// use nn::regularize::Penalty;
+    /// assert!(Penalty::NONE.is_none());
+    /// assert!(Penalty::l1(0.0).is_none());
+    /// assert!(!Penalty::l1(1e-9).is_none());
+    /// ```
     pub fn is_none(&self) -> bool {
         self.l1 == 0.0 && self.l2 == 0.0
     }
@@ -153,20 +171,30 @@ impl Penalty {
     /// ```
     #[track_caller]
     pub fn of<'t, F: Float>(&self, w: Var<'t, F>) -> Var<'t, F> {
-        self.term(w).unwrap_or_else(|| w.tape().scalar(F::zero()))
+        match self.term(w) {
+            Some(term) => term,
+            None => w.tape().scalar(F::zero()),
+        }
     }
 
     /// The penalty node, or `None` when there is nothing to record.
     #[track_caller]
     fn term<'t, F: Float>(&self, w: Var<'t, F>) -> Option<Var<'t, F>> {
         // Only non-zero terms are recorded: an L2 penalty must not bring
-        // `abs` (and its kink at 0) into the graph.
-        let l1 = (self.l1 != 0.0).then(|| w.abs().sum() * F::of(self.l1));
-        let l2 = (self.l2 != 0.0).then(|| w.sum_squares() * F::of(0.5 * self.l2));
-        match (l1, l2) {
-            (Some(a), Some(b)) => Some(a + b),
-            (a, b) => a.or(b),
+        // `abs` (and its kink at 0) into the graph. Plain `if`s, not
+        // closures, so every node records the caller's line.
+        let mut total = None;
+        if self.l1 != 0.0 {
+            total = Some(w.abs().sum() * F::of(self.l1));
         }
+        if self.l2 != 0.0 {
+            let l2 = w.sum_squares() * F::of(0.5 * self.l2);
+            total = Some(match total {
+                Some(l1) => l1 + l2,
+                None => l2,
+            });
+        }
+        total
     }
 }
 
@@ -304,6 +332,15 @@ pub struct Regularizer {
 
 impl Regularizer {
     /// `penalty` on every non-bias parameter.
+    ///
+    /// ```
+    /// use autograd::Param;
+    /// use ndarray::array;
+    /// use nn::regularize::{Penalty, Regularizer};
+    /// let reg = Regularizer::new(Penalty::l2(1e-3));
+    /// assert_eq!(reg.penalty_for(&Param::new("W", array![[1.0], [2.0]])), Penalty::l2(1e-3));
+    /// assert_eq!(reg.penalty_for(&Param::new("b", array![[1.0, 2.0]])), Penalty::NONE);
+    /// ```
     pub fn new(penalty: Penalty) -> Self {
         Regularizer {
             penalty,
@@ -314,6 +351,15 @@ impl Regularizer {
 
     /// Uses `penalty` for the parameter(s) `key` names instead of the
     /// global one ([`Penalty::NONE`] exempts them).
+    ///
+    /// ```
+    /// use autograd::Param;
+    /// use ndarray::array;
+    /// use nn::regularize::{Penalty, Regularizer};
+    /// let frozen = Param::new("embedding", array![[1.0], [2.0]]);
+    /// let reg = Regularizer::new(Penalty::l2(1e-3)).with(&frozen, Penalty::NONE);
+    /// assert!(reg.penalty_for(&frozen).is_none());
+    /// ```
     pub fn with(mut self, key: impl Into<ParamKey>, penalty: Penalty) -> Self {
         self.overrides.push((key.into(), penalty));
         self
@@ -336,6 +382,11 @@ impl Regularizer {
     }
 
     /// The global penalty.
+    ///
+    /// ```
+    /// use nn::regularize::{Penalty, Regularizer};
+    /// assert_eq!(Regularizer::new(Penalty::l1(0.5)).penalty(), Penalty::l1(0.5));
+    /// ```
     pub fn penalty(&self) -> Penalty {
         self.penalty
     }
@@ -406,6 +457,9 @@ impl Regularizer {
                 });
             }
         }
-        total.unwrap_or_else(|| ctx.tape().scalar(F::zero()))
+        match total {
+            Some(total) => total,
+            None => ctx.tape().scalar(F::zero()),
+        }
     }
 }

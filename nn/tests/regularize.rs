@@ -221,6 +221,20 @@ fn the_bias_rule_needs_one_row_and_a_bias_name() {
 }
 
 #[test]
+fn every_node_the_penalty_records_points_at_the_callers_line() {
+    let (w1, w2) = (w1(), w2());
+    let tape = Tape::new();
+    let mut ctx = Ctx::eval(&tape);
+    let reg = Regularizer::new(Penalty::elastic_net(0.1, 0.2));
+    let _ = reg.loss(&mut ctx, &[&w1, &w2]);
+    let _ = Penalty::l1(1.0).of(tape.leaf(array![[1.0]]));
+    let listing = format!("{tape:#}");
+    for line in listing.lines() {
+        assert!(line.contains("tests/regularize.rs"), "{line}");
+    }
+}
+
+#[test]
 fn a_parameter_listed_twice_counts_once() {
     let w = w2();
     let reg = Regularizer::new(Penalty::l2(1.0));
@@ -297,35 +311,61 @@ fn check_regularizer(reg: &Regularizer, values: Vec<Array2<f64>>) -> Report {
     })
 }
 
+/// The penalty of each kind, from two random strengths; the last kind
+/// mixes penalties per layer through overrides.
+fn regularizer(kind: usize, a: f64, b: f64) -> Regularizer {
+    match kind {
+        0 => Regularizer::new(Penalty::l2(a)),
+        1 => Regularizer::new(Penalty::l1(a)),
+        2 => Regularizer::new(Penalty::elastic_net(a, b)),
+        _ => Regularizer::new(Penalty::l2(a))
+            .with("W2", Penalty::l1(b))
+            .with("W3", Penalty::elastic_net(b, a)),
+    }
+}
+
+const KINDS: [&str; 4] = ["l2", "l1", "elastic net", "per-layer mix"];
+
 #[test]
-fn gradcheck_every_penalty() {
-    let strength = 0.01..3.0f64;
-    let cases = (weights(), strength.clone(), strength, 0..4usize);
-    let worst = Cell::new(0.0_f64);
+fn gradcheck_every_penalty_away_from_zero() {
+    for (kind, name) in KINDS.into_iter().enumerate() {
+        let worst = Cell::new(0.0_f64);
+        let cases = (weights(), 0.01..3.0f64, 0.01..3.0f64);
+        runner()
+            .run(&cases, |(values, a, b)| {
+                let report = check_regularizer(&regularizer(kind, a, b), values);
+                report.assert_ok();
+                prop_assert!(report.kinks().next().is_none(), "{name}\n{report}");
+                let nw = report.worst_normwise();
+                prop_assert!(nw <= 1e-7, "{name}: normwise {nw:e}\n{report}");
+                worst.set(worst.get().max(nw));
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        eprintln!("{name}: worst normwise {:.2e} over 64 cases", worst.get());
+    }
+}
+
+#[test]
+fn gradcheck_l1_with_weights_exactly_at_zero() {
+    // sign(0) = 0 at the kink: the checker must report the zero entries as
+    // crossed kinks (or a valid subgradient), never as failures.
+    let on_zero = proptest::collection::vec(
+        (dim(3), dim(3)).prop_flat_map(|(r, c)| {
+            matrix_for((r, c), Domain::Real, Kink::At(&[0.0]), Placement::OnKinks)
+        }),
+        1..=3,
+    );
+    let kinks = Cell::new(0_usize);
     runner()
-        .run(&cases, |(values, a, b, kind)| {
-            // The last kind mixes penalties per layer through overrides.
-            let reg = match kind {
-                0 => Regularizer::new(Penalty::l2(a)),
-                1 => Regularizer::new(Penalty::l1(a)),
-                2 => Regularizer::new(Penalty::elastic_net(a, b)),
-                _ => Regularizer::new(Penalty::l2(a))
-                    .with("W2", Penalty::l1(b))
-                    .with("W3", Penalty::elastic_net(b, a)),
-            };
-            let report = check_regularizer(&reg, values);
+        .run(&(on_zero, 0.01..3.0f64), |(values, a)| {
+            let report = check_regularizer(&regularizer(3, a, a), values);
             report.assert_ok();
-            prop_assert!(report.kinks().next().is_none(), "{report}");
-            let nw = report.worst_normwise();
-            prop_assert!(nw <= 1e-7, "normwise {nw:e}\n{report}");
-            worst.set(worst.get().max(nw));
+            kinks.set(kinks.get() + report.kinks().count());
             Ok(())
         })
         .unwrap();
-    eprintln!(
-        "regularizers: worst normwise {:.2e} over 64 cases",
-        worst.get()
-    );
+    assert!(kinks.get() > 0, "the strategy never put a weight on 0");
 }
 
 // ---------------------------------------------------------------------------
