@@ -1,0 +1,608 @@
+//! The data losses of `nn::losses`: hand-computed values and gradients
+//! (ties on the hinge margin included), the notes' sanity values at
+//! initialization, extreme logits in f32 and f64, property-based gradient
+//! checks, and the exact label-validation messages.
+
+use std::cell::Cell;
+
+use approx::assert_abs_diff_eq;
+use autograd::registry::Domain;
+use autograd::{Error, Float, Tape, Var};
+use gradcheck::strategies::{dim, matrix_in};
+use gradcheck::{GradCheck, Report};
+use ndarray::{Array2, array};
+use nn::losses::*;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
+
+// ---------------------------------------------------------------------------
+// Hand-computed values and gradients. Each loss is differentiated with an
+// upstream gradient of 2.5 (not 1) so a loss that ignored its upstream
+// would be caught, and compared with the formula in its module docs.
+
+const UP: f64 = 2.5;
+
+/// Value and `UP`-scaled gradient of `loss` at `x`.
+fn value_and_grad(
+    x: Array2<f64>,
+    loss: impl Fn(Var<'_, f64>) -> Var<'_, f64>,
+) -> (f64, Array2<f64>) {
+    let tape = Tape::new();
+    let v = tape.leaf(x);
+    let l = loss(v);
+    let g = l.backward_with(array![[UP]]);
+    (l.item(), g[v].clone())
+}
+
+fn assert_close(got: &Array2<f64>, want: &Array2<f64>) {
+    assert_eq!(got.dim(), want.dim());
+    for (g, w) in got.iter().zip(want) {
+        assert_abs_diff_eq!(*g, *w, epsilon = 1e-12);
+    }
+}
+
+/// Three rows built so the hinge sees every case: row 0 has two margins
+/// exactly at 0 (ties) and one positive; row 1 two positive and one
+/// negative; row 2 one tie, one negative, one positive.
+fn hinge_scores() -> (Array2<f64>, Vec<usize>) {
+    let s = array![
+        [1.0, 2.0, 1.0, 3.5],   // y = 1: margins 0, —, 0, 2.5
+        [0.5, 0.0, -1.0, 0.25], // y = 0: margins —, 0.5, −0.5, 0.75
+        [2.0, -3.0, 4.0, 3.0],  // y = 3: margins 0, −5, 2, —
+    ];
+    (s, vec![1, 0, 3])
+}
+
+#[test]
+fn svm_value_and_gradient_with_ties_on_the_margin() {
+    let (s, y) = hinge_scores();
+    let (value, grad) = value_and_grad(s, |v| svm(v, &y));
+    assert_abs_diff_eq!(value, (2.5 + 1.25 + 2.0) / 3.0, epsilon = 1e-15);
+    // 1/N per positive margin; the correct class gets −(count)/N; the ties
+    // (margin exactly 0) get exactly 0.
+    let want = array![
+        [0.0, -1.0, 0.0, 1.0],
+        [-2.0, 1.0, 0.0, 1.0],
+        [0.0, 0.0, 1.0, -1.0],
+    ] * (UP / 3.0);
+    assert_close(&grad, &want);
+    assert_eq!(grad[[0, 0]], 0.0);
+    assert_eq!(grad[[0, 2]], 0.0);
+    assert_eq!(grad[[2, 0]], 0.0);
+}
+
+#[test]
+fn svm_ignores_the_correct_class_term() {
+    // All scores equal: every other class sits at margin Δ = 1; the correct
+    // class's own max(0, Δ) must not count: L = C − 1 exactly.
+    let (value, grad) = value_and_grad(Array2::from_elem((2, 4), 0.3), |v| svm(v, &[2, 0]));
+    assert_eq!(value, 3.0);
+    let want = array![[1.0, 1.0, -3.0, 1.0], [-3.0, 1.0, 1.0, 1.0]] * (UP / 2.0);
+    assert_close(&grad, &want);
+}
+
+#[test]
+fn squared_hinge_value_and_gradient_with_ties_on_the_margin() {
+    let (s, y) = hinge_scores();
+    let (value, grad) = value_and_grad(s, |v| squared_hinge(v, &y));
+    assert_abs_diff_eq!(value, (6.25 + 0.25 + 0.5625 + 4.0) / 3.0, epsilon = 1e-15);
+    let want = array![
+        [0.0, -5.0, 0.0, 5.0],
+        [-2.5, 1.0, 0.0, 1.5],
+        [0.0, 0.0, 4.0, -4.0],
+    ] * (UP / 3.0);
+    assert_close(&grad, &want);
+}
+
+#[test]
+fn softmax_value_and_gradient() {
+    let s = array![[1.0, -0.5, 2.0], [0.0, 3.0, -1.0]];
+    let y = [2, 0];
+    let (value, grad) = value_and_grad(s.clone(), |v| softmax_cross_entropy(v, &y));
+    let mut want_value = 0.0;
+    let mut want = Array2::zeros((2, 3));
+    for (i, row) in s.rows().into_iter().enumerate() {
+        let z: f64 = row.iter().map(|x| x.exp()).sum();
+        want_value += z.ln() - row[y[i]];
+        for j in 0..3 {
+            let onehot = if j == y[i] { 1.0 } else { 0.0 };
+            want[[i, j]] = UP * (row[j].exp() / z - onehot) / 2.0;
+        }
+    }
+    assert_abs_diff_eq!(value, want_value / 2.0, epsilon = 1e-14);
+    assert_close(&grad, &want);
+}
+
+#[test]
+fn binary_logistic_value_and_gradient_including_zero_logits() {
+    let z = array![[0.0, 2.0, -1.5], [0.0, -3.0, 0.5]];
+    let y = array![[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]];
+    let (value, grad) = value_and_grad(z.clone(), |v| binary_logistic(v, &y));
+    let sigma = |x: f64| 1.0 / (1.0 + (-x).exp());
+    let naive: f64 = z
+        .iter()
+        .zip(&y)
+        .map(|(&z, &y)| -y * sigma(z).ln() - (1.0 - y) * (1.0 - sigma(z)).ln())
+        .sum();
+    assert_abs_diff_eq!(value, naive / 2.0, epsilon = 1e-14);
+    let want = Array2::from_shape_fn((2, 3), |(i, j)| UP * (sigma(z[[i, j]]) - y[[i, j]]) / 2.0);
+    assert_close(&grad, &want);
+    // At z = 0 the slope is σ(0) − y = ±½ exactly, not −y (see the module docs).
+    assert_eq!(grad[[0, 0]], -0.5 * UP / 2.0);
+    assert_eq!(grad[[1, 0]], 0.5 * UP / 2.0);
+}
+
+#[test]
+fn binary_hinge_value_and_gradient_with_a_tie_on_the_margin() {
+    let z = array![[2.0, 1.0], [0.5, -0.25], [-1.0, 3.0]];
+    let y = array![[1.0, 1.0], [1.0, -1.0], [1.0, -1.0]];
+    // 1 − y z: −1, 0 (tie), 0.5, 0.75, 2, 4
+    let (value, grad) = value_and_grad(z, |v| binary_hinge(v, &y));
+    assert_eq!(value, (0.5 + 0.75 + 2.0 + 4.0) / 3.0);
+    let want = array![[0.0, 0.0], [-1.0, 1.0], [-1.0, 1.0]] * (UP / 3.0);
+    assert_close(&grad, &want);
+    assert_eq!(grad[[0, 1]], 0.0);
+}
+
+#[test]
+fn l2_regression_value_and_gradient() {
+    let f = array![[1.0, -2.0, 0.5], [3.0, 0.0, 1.0]];
+    let t = array![[0.0, 0.0, 0.5], [1.0, -1.0, 2.0]];
+    let (value, grad) = value_and_grad(f.clone(), |v| l2_regression(v, &t));
+    // squared, no ½, summed over outputs, averaged over the 2 rows
+    assert_eq!(value, (1.0 + 4.0 + 0.0 + 4.0 + 1.0 + 1.0) / 2.0);
+    assert_close(&grad, &((&f - &t) * (2.0 * UP / 2.0)));
+}
+
+#[test]
+fn l1_regression_value_and_gradient_with_a_perfect_prediction() {
+    let f = array![[1.0, -2.0, 0.5], [3.0, 0.0, 1.0]];
+    let t = array![[0.0, 0.0, 0.5], [1.0, -1.0, 2.0]];
+    let (value, grad) = value_and_grad(f, |v| l1_regression(v, &t));
+    assert_eq!(value, (1.0 + 2.0 + 0.0 + 2.0 + 1.0 + 1.0) / 2.0);
+    let want = array![[1.0, -1.0, 0.0], [1.0, 1.0, -1.0]] * (UP / 2.0);
+    assert_close(&grad, &want);
+}
+
+// ---------------------------------------------------------------------------
+// The notes' sanity checks at initialization.
+
+/// Deterministic scores in (−1, 1) scaled by 0.001: "tiny weights".
+fn tiny_scores(m: usize, c: usize) -> Array2<f64> {
+    Array2::from_shape_fn((m, c), |(i, j)| {
+        0.001 * ((i * 7919 + j * 104_729) as f64).sin()
+    })
+}
+
+#[test]
+fn softmax_at_chance_is_ln_of_the_class_count() {
+    let labels: Vec<usize> = (0..50).map(|i| (i * 3) % 10).collect();
+    let tape = Tape::new();
+    let loss = softmax_cross_entropy(tape.leaf(tiny_scores(50, 10)), &labels);
+    assert!((loss.item() - 10f64.ln()).abs() < 1e-3, "{}", loss.item());
+    assert!((loss.item() - 2.302).abs() < 1e-3);
+}
+
+#[test]
+fn svm_with_tiny_weights_is_classes_minus_one() {
+    let labels: Vec<usize> = (0..50).map(|i| (i * 7) % 10).collect();
+    let tape = Tape::new();
+    let loss = svm(tape.leaf(tiny_scores(50, 10)), &labels);
+    assert!((loss.item() - 9.0).abs() < 1e-2, "{}", loss.item());
+}
+
+// ---------------------------------------------------------------------------
+// Extreme logits: finite loss and finite gradients in both precisions.
+
+fn extreme<F: Float>() -> (Array2<F>, Array2<F>, Array2<F>) {
+    let big = F::of(1e4);
+    let z = array![[big, -big, F::zero()], [-big, big, big]];
+    let zero_one = array![
+        [F::zero(), F::one(), F::one()],
+        [F::zero(), F::one(), F::zero()]
+    ];
+    let signs = zero_one.mapv(|y| y + y - F::one());
+    (z, zero_one, signs)
+}
+
+fn extremes_are_finite<F: Float>() {
+    let (z, zero_one, signs) = extreme::<F>();
+    let labels = [1, 0]; // row 1's label is the losing class: loss ≈ 2e4
+    type LossFn<F> = for<'t> fn(Var<'t, F>, &[usize], &Array2<F>, &Array2<F>) -> Var<'t, F>;
+    let cases: [(&str, LossFn<F>); 5] = [
+        ("svm", |v, y, _, _| svm(v, y)),
+        ("squared_hinge", |v, y, _, _| squared_hinge(v, y)),
+        ("softmax_cross_entropy", |v, y, _, _| {
+            softmax_cross_entropy(v, y)
+        }),
+        ("binary_logistic", |v, _, b, _| binary_logistic(v, b)),
+        ("binary_hinge", |v, _, _, s| binary_hinge(v, s)),
+    ];
+    for (name, loss) in cases {
+        let tape = Tape::<F>::new();
+        // Anomaly mode also catches a NaN or ±∞ in an *intermediate* node
+        // (forward or backward) that a finite final value could hide.
+        tape.detect_anomalies(true);
+        let v = tape.leaf(z.clone());
+        let l = loss(v, &labels, &zero_one, &signs);
+        assert!(
+            l.item().is_finite(),
+            "{name} ({}): loss {}",
+            F::NAME,
+            l.item()
+        );
+        let g = l
+            .try_backward()
+            .unwrap_or_else(|e| panic!("{name} ({}): {e}", F::NAME));
+        assert!(
+            g[v].iter().all(|x| x.is_finite()),
+            "{name} ({}): gradient {:?}",
+            F::NAME,
+            g[v]
+        );
+    }
+}
+
+#[test]
+fn extreme_logits_are_finite_in_f64() {
+    extremes_are_finite::<f64>();
+    // and the values are the exact limits
+    let tape = Tape::<f64>::new();
+    let (z, zero_one, _) = extreme::<f64>();
+    let sce = softmax_cross_entropy(tape.leaf(z.clone()), &[1, 0]);
+    // row 0: lse ≈ 1e4, picked −1e4 → 2e4; row 1: lse = 1e4 + ln 2, picked −1e4
+    assert_abs_diff_eq!(sce.item(), (4e4 + 2f64.ln()) / 2.0, epsilon = 1e-9);
+    let logistic = binary_logistic(tape.leaf(z), &zero_one);
+    // per entry softplus(z) − z y: 1e4, 1e4, ln 2, 0, 0, 1e4
+    assert_abs_diff_eq!(logistic.item(), (3e4 + 2f64.ln()) / 2.0, epsilon = 1e-9);
+}
+
+#[test]
+fn extreme_logits_are_finite_in_f32() {
+    extremes_are_finite::<f32>();
+}
+
+// ---------------------------------------------------------------------------
+// Property-based gradient checks: random shapes, labels and scores, every
+// loss checked in f64 against centered differences. Rows whose probe
+// crossed a hinge kink come back `KinkCrossed`/`Subgradient` (no evidence
+// either way) and are left out of the normwise error.
+
+const CASES: u32 = 64;
+const NORMWISE: f64 = 1e-7;
+
+fn runner() -> TestRunner {
+    TestRunner::new(Config {
+        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel(
+            "proptest-regressions",
+        ))),
+        source_file: Some(file!()),
+        ..Config::with_cases(CASES)
+    })
+}
+
+/// Runs `check` on `CASES` draws of `strategy`, asserting every report
+/// passes with normwise error ≤ `NORMWISE`, and prints the worst seen.
+fn property<S: Strategy>(name: &str, strategy: S, check: impl Fn(S::Value) -> Report)
+where
+    S::Value: std::fmt::Debug,
+{
+    let worst = Cell::new(0.0_f64);
+    let kinks = Cell::new(0_usize);
+    let result = runner().run(&strategy, |input| {
+        let report = check(input);
+        report.assert_ok();
+        let nw = report.worst_normwise();
+        prop_assert!(nw <= NORMWISE, "{name}: normwise {nw:e}\n{report}");
+        worst.set(worst.get().max(nw));
+        kinks.set(kinks.get() + report.kinks().count());
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{name}: {e}");
+    }
+    eprintln!(
+        "{name}: worst normwise {:.2e} over {CASES} cases ({} kink rows)",
+        worst.get(),
+        kinks.get()
+    );
+}
+
+/// Scores (m×C) and one class label per row.
+fn class_problem() -> impl Strategy<Value = (Array2<f64>, Vec<usize>)> {
+    (dim(5), dim(6)).prop_flat_map(|(m, c)| {
+        (
+            matrix_in((m, c), Domain::Real),
+            proptest::collection::vec(0..c, m),
+        )
+    })
+}
+
+/// Like [`class_problem`], but scores from a pool of quarter-integers so
+/// ties on the hinge margin (`s_j − s_y + 1 = 0`) happen all the time.
+fn class_problem_on_margins() -> impl Strategy<Value = (Array2<f64>, Vec<usize>)> {
+    (dim(4), dim(5)).prop_flat_map(|(m, c)| {
+        (
+            proptest::collection::vec(-4..=4i32, m * c).prop_map(move |v| {
+                Array2::from_shape_fn((m, c), |(i, j)| v[i * c + j] as f64 / 4.0)
+            }),
+            proptest::collection::vec(0..c, m),
+        )
+    })
+}
+
+/// Logits or predictions (m×k) and an m×k matrix drawn from `pool`.
+fn matrix_problem(pool: [f64; 2]) -> impl Strategy<Value = (Array2<f64>, Array2<f64>)> {
+    (dim(5), dim(4)).prop_flat_map(move |(m, k)| {
+        (
+            matrix_in((m, k), Domain::Real),
+            proptest::collection::vec(proptest::sample::select(pool.to_vec()), m * k)
+                .prop_map(move |v| Array2::from_shape_vec((m, k), v).unwrap()),
+        )
+    })
+}
+
+fn check_scores(s: Array2<f64>, loss: impl for<'t> Fn(Var<'t, f64>) -> Var<'t, f64>) -> Report {
+    GradCheck::new().check(&[("s", s)], |_, v, _| loss(v[0]))
+}
+
+#[test]
+fn gradcheck_svm() {
+    property("svm", class_problem(), |(s, y)| {
+        check_scores(s, |v| svm(v, &y))
+    });
+    property("svm on margins", class_problem_on_margins(), |(s, y)| {
+        check_scores(s, |v| svm(v, &y))
+    });
+}
+
+#[test]
+fn gradcheck_squared_hinge() {
+    property("squared_hinge", class_problem(), |(s, y)| {
+        check_scores(s, |v| squared_hinge(v, &y))
+    });
+    property(
+        "squared_hinge on margins",
+        class_problem_on_margins(),
+        |(s, y)| check_scores(s, |v| squared_hinge(v, &y)),
+    );
+}
+
+#[test]
+fn gradcheck_softmax_cross_entropy() {
+    property("softmax_cross_entropy", class_problem(), |(s, y)| {
+        check_scores(s, |v| softmax_cross_entropy(v, &y))
+    });
+}
+
+#[test]
+fn gradcheck_binary_logistic() {
+    property("binary_logistic", matrix_problem([0.0, 1.0]), |(z, y)| {
+        check_scores(z, |v| binary_logistic(v, &y))
+    });
+}
+
+#[test]
+fn gradcheck_binary_hinge() {
+    property("binary_hinge", matrix_problem([-1.0, 1.0]), |(z, y)| {
+        check_scores(z, |v| binary_hinge(v, &y))
+    });
+}
+
+#[test]
+fn gradcheck_regression() {
+    let targets = (dim(5), dim(4)).prop_flat_map(|(m, k)| {
+        (
+            matrix_in((m, k), Domain::Real),
+            matrix_in((m, k), Domain::Real),
+        )
+    });
+    property("l2_regression", targets.clone(), |(f, t)| {
+        check_scores(f, |v| l2_regression(v, &t))
+    });
+    property("l1_regression", targets, |(f, t)| {
+        check_scores(f, |v| l1_regression(v, &t))
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Label validation: typed errors with exact messages from the `try_` forms,
+// the same message as a panic from the plain forms.
+
+fn zeros(m: usize, n: usize) -> Array2<f64> {
+    Array2::zeros((m, n))
+}
+
+#[test]
+fn class_label_errors() {
+    let tape = Tape::new();
+    let s = tape.leaf(zeros(3, 4));
+    type Try = for<'t> fn(Var<'t, f64>, &[usize]) -> autograd::Result<Var<'t, f64>>;
+    let losses: [(&str, Try); 3] = [
+        ("svm", try_svm),
+        ("squared_hinge", try_squared_hinge),
+        ("softmax_cross_entropy", try_softmax_cross_entropy),
+    ];
+    for (name, loss) in losses {
+        let e = loss(s, &[0, 1]).unwrap_err();
+        assert!(matches!(e, Error::Argument { op, .. } if op == name));
+        assert_eq!(
+            e.to_string(),
+            format!("{name}: 2 labels for 3 rows of scores (3×4)")
+        );
+
+        let e = loss(s, &[0, 4, 9]).unwrap_err();
+        assert!(matches!(e, Error::Argument { op, .. } if op == name));
+        assert_eq!(
+            e.to_string(),
+            format!("{name}: label 4 in row 1 is out of range for 4 classes")
+        );
+
+        let e = loss(tape.leaf(zeros(0, 4)), &[]).unwrap_err();
+        assert!(matches!(e, Error::Shape { op, .. } if op == name));
+        assert_eq!(
+            e.to_string(),
+            format!("{name}: empty batch: scores are 0×4")
+        );
+    }
+    // nothing was recorded for the refused calls beyond the inputs
+    assert_eq!(tape.len(), 4);
+}
+
+#[test]
+fn binary_label_errors() {
+    let tape = Tape::new();
+    let z = tape.leaf(zeros(2, 3));
+    let e = try_binary_logistic(z, &array![[0.0, 1.0, 1.0], [1.0, 0.5, 0.0]]).unwrap_err();
+    assert!(matches!(
+        e,
+        Error::Argument {
+            op: "binary_logistic",
+            ..
+        }
+    ));
+    assert_eq!(
+        e.to_string(),
+        "binary_logistic: label 0.5 at [1, 1] is not 0 or 1"
+    );
+    let e = try_binary_logistic(z, &array![[f64::NAN, 1.0, 1.0], [1.0, 0.0, 0.0]]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "binary_logistic: label NaN at [0, 0] is not 0 or 1"
+    );
+    let e = try_binary_logistic(z, &zeros(3, 2)).unwrap_err();
+    assert!(matches!(
+        e,
+        Error::Shape {
+            op: "binary_logistic",
+            ..
+        }
+    ));
+    assert_eq!(
+        e.to_string(),
+        "binary_logistic: labels are 3×2, logits are 2×3"
+    );
+
+    let e = try_binary_hinge(z, &array![[1.0, -1.0, 1.0], [0.0, 1.0, 1.0]]).unwrap_err();
+    assert!(matches!(
+        e,
+        Error::Argument {
+            op: "binary_hinge",
+            ..
+        }
+    ));
+    assert_eq!(
+        e.to_string(),
+        "binary_hinge: label 0 at [1, 0] is not -1 or +1"
+    );
+    let e = try_binary_hinge(z, &zeros(2, 1)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "binary_hinge: labels are 2×1, scores are 2×3"
+    );
+}
+
+#[test]
+fn regression_target_errors() {
+    let tape = Tape::new();
+    let f = tape.leaf(zeros(4, 2));
+    let e = try_l2_regression(f, &zeros(4, 1)).unwrap_err();
+    assert!(matches!(
+        e,
+        Error::Shape {
+            op: "l2_regression",
+            ..
+        }
+    ));
+    assert_eq!(
+        e.to_string(),
+        "l2_regression: targets are 4×1, predictions are 4×2"
+    );
+    let e = try_l1_regression(f, &zeros(2, 4)).unwrap_err();
+    assert!(matches!(
+        e,
+        Error::Shape {
+            op: "l1_regression",
+            ..
+        }
+    ));
+    assert_eq!(
+        e.to_string(),
+        "l1_regression: targets are 2×4, predictions are 4×2"
+    );
+}
+
+#[test]
+#[should_panic(expected = "svm: label 5 in row 0 is out of range for 2 classes")]
+fn plain_svm_panics_with_the_same_message() {
+    let tape = Tape::new();
+    let _ = svm(tape.leaf(zeros(1, 2)), &[5]);
+}
+
+#[test]
+#[should_panic(expected = "softmax_cross_entropy: 1 labels for 2 rows of scores (2×2)")]
+fn plain_softmax_panics_with_the_same_message() {
+    let tape = Tape::new();
+    let _ = softmax_cross_entropy(tape.leaf(zeros(2, 2)), &[0]);
+}
+
+#[test]
+#[should_panic(expected = "binary_logistic: label 2 at [0, 1] is not 0 or 1")]
+fn plain_binary_logistic_panics_with_the_same_message() {
+    let tape = Tape::new();
+    let _ = binary_logistic(tape.leaf(zeros(1, 2)), &array![[0.0, 2.0]]);
+}
+
+#[test]
+#[should_panic(expected = "l2_regression: targets are 1×1, predictions are 1×2")]
+fn plain_l2_regression_panics_with_the_same_message() {
+    let tape = Tape::new();
+    let _ = l2_regression(tape.leaf(zeros(1, 2)), &zeros(1, 1));
+}
+
+#[test]
+fn every_node_a_loss_records_points_at_the_callers_line() {
+    // `#[track_caller]` all the way down: `{tape:#}` shows where the user
+    // called the loss, not a line inside `nn`.
+    let tape = Tape::new();
+    let s = tape.leaf(zeros(2, 3));
+    let y = array![[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]];
+    let _ = svm(s, &[0, 1]);
+    let _ = squared_hinge(s, &[0, 1]);
+    let _ = softmax_cross_entropy(s, &[2, 2]);
+    let _ = binary_logistic(s, &y);
+    let _ = binary_hinge(s, &y.mapv(|v| 2.0 * v - 1.0));
+    let _ = l2_regression(s, &y);
+    let _ = l1_regression(s, &y);
+    let listing = format!("{tape:#}");
+    for line in listing.lines() {
+        assert!(line.contains("tests/losses.rs"), "{line}");
+    }
+}
+
+#[test]
+fn plain_forms_panic_at_the_callers_line() {
+    use std::sync::{Arc, Mutex};
+    // Tests run on several threads and the panic hook is global, so the
+    // hook only records the panic this test provokes (by its message).
+    let seen = Arc::new(Mutex::new(None));
+    let sink = Arc::clone(&seen);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info.payload().downcast_ref::<String>();
+        if message.is_some_and(|m| m.contains("binary_hinge: label 0 at [0, 0]")) {
+            *sink.lock().unwrap() = info.location().map(|l| (l.file().to_string(), l.line()));
+        }
+    }));
+    let tape = Tape::new();
+    let z = tape.leaf(zeros(1, 1));
+    let expected = line!() + 2; // the `binary_hinge` call, as rustfmt lays it out
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        binary_hinge(z, &zeros(1, 1)).item()
+    }));
+    std::panic::set_hook(previous);
+    assert!(outcome.is_err());
+    let (file, line) = seen.lock().unwrap().clone().expect("the panic was seen");
+    assert!(file.ends_with("losses.rs"), "{file}");
+    assert_eq!(line, expected);
+}
