@@ -10,8 +10,11 @@
 //!   evaluation [`Mode`] (which every layer honours) and the RNG that
 //!   dropout draws from.
 //! * [`check`] runs the gradient checker over a module's parameters.
+//! * [`init`] draws initial weights by the notes' named schemes (He,
+//!   calibrated, sparse, …).
 
 pub mod check;
+pub mod init;
 pub mod module;
 pub mod sequential;
 
