@@ -12,9 +12,12 @@
 //! * [`check`] runs the gradient checker over a module's parameters.
 //! * [`init`] draws initial weights by the notes' named schemes (He,
 //!   calibrated, sparse, …).
+//! * [`layers`]: affine, activations, PReLU, maxout, a single neuron,
+//!   batch norm and dropout.
 
 pub mod check;
 pub mod init;
+pub mod layers;
 pub mod module;
 pub mod sequential;
 
