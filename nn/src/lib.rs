@@ -14,12 +14,15 @@
 //!   calibrated, sparse, …).
 //! * [`layers`]: affine, activations, PReLU, maxout, a single neuron,
 //!   batch norm and dropout.
+//! * [`Mlp`] builds a fully connected network from its layer sizes.
 
 pub mod check;
 pub mod init;
 pub mod layers;
+pub mod mlp;
 pub mod module;
 pub mod sequential;
 
+pub use mlp::{Mlp, MlpBuilder};
 pub use module::{Ctx, DynRng, Mode, Module};
 pub use sequential::Sequential;
