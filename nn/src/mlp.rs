@@ -96,11 +96,32 @@ impl<F: Float> Mlp<F> {
     }
 
     /// The layer sizes, input first.
+    ///
+    /// ```
+    /// use nn::init::Init;
+    /// use nn::layers::Activation;
+    /// use nn::Mlp;
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let net = Mlp::<f64>::new(&[3, 4, 4, 1], Activation::ReLU, Init::He, &mut rng);
+    /// assert_eq!(net.sizes(), &[3, 4, 4, 1]);
+    /// ```
     pub fn sizes(&self) -> &[usize] {
         &self.sizes
     }
 
     /// The underlying chain of layers.
+    ///
+    /// ```
+    /// use nn::init::Init;
+    /// use nn::layers::Activation;
+    /// use nn::Mlp;
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let net = Mlp::<f64>::new(&[3, 4, 4, 1], Activation::ReLU, Init::He, &mut rng);
+    /// let seq: nn::Sequential<f64> = net.into_sequential();
+    /// assert_eq!(seq.len(), 5); // fc1 relu fc2 relu fc3
+    /// ```
     pub fn into_sequential(self) -> Sequential<F> {
         self.net
     }
@@ -121,19 +142,49 @@ pub struct MlpBuilder<F: Float> {
 }
 
 impl<F: Float> MlpBuilder<F> {
-    /// The nonlinearity after every hidden layer.
+    /// The nonlinearity after every hidden layer (default ReLU).
+    ///
+    /// ```
+    /// use nn::init::{BiasInit, Init};
+    /// use nn::layers::Activation;
+    /// use nn::{Mlp, Module};
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let net = Mlp::<f64>::builder(&[2, 3, 1]).activation(Activation::Sigmoid).build(&mut rng).unwrap();
+    /// assert_eq!(net.layers()[1].describe(), "sigmoid");
+    /// ```
     pub fn activation(mut self, activation: Activation) -> Self {
         self.activation = activation;
         self
     }
 
-    /// The weight initializer of every affine layer.
+    /// The weight initializer of every affine layer (default He).
+    ///
+    /// ```
+    /// use nn::init::{BiasInit, Init};
+    /// use nn::layers::Activation;
+    /// use nn::{Mlp, Module};
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let net = Mlp::<f64>::builder(&[2, 3, 1]).init(Init::Zeros).build(&mut rng).unwrap();
+    /// assert!(net.params().iter().step_by(2).all(|w| w.value().iter().all(|&v| v == 0.0)));
+    /// ```
     pub fn init(mut self, init: Init) -> Self {
         self.init = init;
         self
     }
 
-    /// The bias initializer of every affine layer.
+    /// The bias initializer of every affine layer (default 0).
+    ///
+    /// ```
+    /// use nn::init::{BiasInit, Init};
+    /// use nn::layers::Activation;
+    /// use nn::{Mlp, Module};
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let net = Mlp::<f64>::builder(&[2, 3, 1]).bias(BiasInit::RELU_NUDGE).build(&mut rng).unwrap();
+    /// assert_eq!(net.params()[1].value()[[0, 0]], 0.01); // fc1.b
+    /// ```
     pub fn bias(mut self, bias: BiasInit) -> Self {
         self.bias = bias;
         self
@@ -141,6 +192,16 @@ impl<F: Float> MlpBuilder<F> {
 
     /// Whether to add batch norm (`bnK`) after every hidden affine layer,
     /// before the activation.
+    ///
+    /// ```
+    /// use nn::init::{BiasInit, Init};
+    /// use nn::layers::Activation;
+    /// use nn::{Mlp, Module};
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let net = Mlp::<f64>::builder(&[2, 3, 1]).batch_norm(true).build(&mut rng).unwrap();
+    /// assert_eq!(net.layers()[1].describe(), "batchnorm 3 (bn1)");
+    /// ```
     pub fn batch_norm(mut self, on: bool) -> Self {
         self.batch_norm = on;
         self
@@ -148,12 +209,35 @@ impl<F: Float> MlpBuilder<F> {
 
     /// Inverted dropout with keep probability `p_keep` after every hidden
     /// activation (validated by [`MlpBuilder::build`]).
+    ///
+    /// ```
+    /// use nn::init::{BiasInit, Init};
+    /// use nn::layers::Activation;
+    /// use nn::{Mlp, Module};
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let net = Mlp::<f64>::builder(&[2, 3, 1]).dropout(0.5).build(&mut rng).unwrap();
+    /// assert_eq!(net.layers()[2].describe(), "dropout p_keep=0.5");
+    /// assert!(Mlp::<f64>::builder(&[2, 3, 1]).dropout(1.5).build(&mut rng).is_err());
+    /// ```
     pub fn dropout(mut self, p_keep: f64) -> Self {
         self.p_keep = Some(p_keep);
         self
     }
 
     /// Draws the weights from `rng` and assembles the network.
+    ///
+    /// ```
+    /// use nn::init::{BiasInit, Init};
+    /// use nn::layers::Activation;
+    /// use nn::{Mlp, Module};
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let a = Mlp::<f64>::builder(&[2, 3, 1]).build(&mut rand::rngs::StdRng::seed_from_u64(4)).unwrap();
+    /// let b = Mlp::<f64>::builder(&[2, 3, 1]).build(&mut rand::rngs::StdRng::seed_from_u64(4)).unwrap();
+    /// assert_eq!(a.params()[0].value(), b.params()[0].value()); // same seed, same network
+    /// assert!(Mlp::<f64>::builder(&[2, 0, 1]).build(&mut rng).is_err());
+    /// ```
     ///
     /// # Errors
     /// [`Error::Argument`] for fewer than two sizes, a zero size, an

@@ -120,27 +120,69 @@ impl<F: Float> Affine<F> {
         })
     }
 
-    /// The weights `W` (fan_in×fan_out).
+    /// The weights `W` (fan_in×fan_out), named `"{name}.W"`.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use nn::layers::Affine;
+    /// let fc = Affine::from_values("fc", array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], array![[0.0, 0.0, 1.0]])
+    ///     .unwrap();
+    /// assert_eq!(fc.weight().name(), "fc.W");
+    /// assert_eq!(fc.weight().value()[[1, 0]], 4.0);
+    /// ```
     pub fn weight(&self) -> &Param<F> {
         &self.w
     }
 
-    /// The biases `b` (1×fan_out).
+    /// The biases `b` (1×fan_out), named `"{name}.b"`.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use nn::layers::Affine;
+    /// let fc = Affine::from_values("fc", array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], array![[0.0, 0.0, 1.0]])
+    ///     .unwrap();
+    /// assert_eq!(fc.bias().name(), "fc.b");
+    /// assert_eq!(fc.bias().value(), &array![[0.0, 0.0, 1.0]]);
+    /// ```
     pub fn bias(&self) -> &Param<F> {
         &self.b
     }
 
     /// The number of inputs per example.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use nn::layers::Affine;
+    /// let fc = Affine::from_values("fc", array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], array![[0.0, 0.0, 1.0]])
+    ///     .unwrap();
+    /// assert_eq!(fc.fan_in(), 2);
+    /// ```
     pub fn fan_in(&self) -> usize {
         self.w.shape().rows
     }
 
     /// The number of outputs per example.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use nn::layers::Affine;
+    /// let fc = Affine::from_values("fc", array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], array![[0.0, 0.0, 1.0]])
+    ///     .unwrap();
+    /// assert_eq!(fc.fan_out(), 3);
+    /// ```
     pub fn fan_out(&self) -> usize {
         self.w.shape().cols
     }
 
     /// The layer's name (the prefix of its parameters' names).
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use nn::layers::Affine;
+    /// let fc = Affine::from_values("fc", array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], array![[0.0, 0.0, 1.0]])
+    ///     .unwrap();
+    /// assert_eq!(fc.name(), "fc");
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }

@@ -107,22 +107,49 @@ impl<F: Float> BatchNorm<F> {
         })
     }
 
-    /// The scale `γ` (1×n).
+    /// The scale `γ` (1×n), named `"{name}.gamma"`, initially 1.
+    ///
+    /// ```
+    /// use nn::layers::BatchNorm;
+    /// let bn = BatchNorm::<f64>::new("bn", 3);
+    /// assert_eq!(bn.gamma().name(), "bn.gamma");
+    /// assert_eq!(bn.gamma().value(), &ndarray::Array2::ones((1, 3)));
+    /// ```
     pub fn gamma(&self) -> &Param<F> {
         &self.gamma
     }
 
-    /// The shift `β` (1×n).
+    /// The shift `β` (1×n), named `"{name}.beta"`, initially 0.
+    ///
+    /// ```
+    /// use nn::layers::BatchNorm;
+    /// let bn = BatchNorm::<f64>::new("bn", 3);
+    /// assert_eq!(bn.beta().name(), "bn.beta");
+    /// assert_eq!(bn.beta().value(), &ndarray::Array2::zeros((1, 3)));
+    /// ```
     pub fn beta(&self) -> &Param<F> {
         &self.beta
     }
 
-    /// The running mean used in evaluation (1×n).
+    /// The running mean used in evaluation (1×n), initially 0.
+    ///
+    /// ```
+    /// use nn::layers::BatchNorm;
+    /// let bn = BatchNorm::<f64>::new("bn", 3);
+    /// assert_eq!(bn.running_mean(), &ndarray::Array2::zeros((1, 3)));
+    /// ```
     pub fn running_mean(&self) -> &Array2<F> {
         &self.running_mean
     }
 
-    /// The running (unbiased) variance used in evaluation (1×n).
+    /// The running (unbiased) variance used in evaluation (1×n),
+    /// initially 1.
+    ///
+    /// ```
+    /// use nn::layers::BatchNorm;
+    /// let bn = BatchNorm::<f64>::new("bn", 3);
+    /// assert_eq!(bn.running_var(), &ndarray::Array2::ones((1, 3)));
+    /// ```
     pub fn running_var(&self) -> &Array2<F> {
         &self.running_var
     }

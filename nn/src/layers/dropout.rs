@@ -8,7 +8,12 @@
 //! * Evaluation: `y = x`. Scaling by `1/p` at training time ("inverted")
 //!   keeps every unit's expected output equal to its evaluation output, so
 //!   prediction needs no rescaling.
-//! * No parameters. `p = 1` keeps everything (the identity in both modes).
+//! * No parameters. `p = 1` keeps everything (the identity in both modes,
+//!   drawing nothing from the RNG).
+//! * The RNG: [`Ctx::train`] takes one, and it is the only way to make a
+//!   training context, so a training pass always has one to draw masks
+//!   from; evaluation contexts have none and need none. Seed it for
+//!   reproducible masks: the same seed gives the same mask.
 
 use autograd::{Error, Float, Param, Result, Var};
 use ndarray::Array2;

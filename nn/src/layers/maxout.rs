@@ -116,17 +116,46 @@ impl<F: Float> Maxout<F> {
         Ok(Maxout { affine, k })
     }
 
-    /// The number of pieces.
+    /// The number of pieces `k`.
+    ///
+    /// ```
+    /// use nn::init::{BiasInit, Init};
+    /// use nn::layers::Maxout;
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let layer = Maxout::<f64>::new("mx", 5, 3, 2, Init::He, BiasInit::ZERO, &mut rng);
+    /// assert_eq!(layer.pieces(), 2);
+    /// ```
     pub fn pieces(&self) -> usize {
         self.k
     }
 
-    /// The affine map producing the `k` pieces side by side.
+    /// The affine map producing the `k` pieces side by side
+    /// (fan_in×(k·n)).
+    ///
+    /// ```
+    /// use nn::init::{BiasInit, Init};
+    /// use nn::layers::Maxout;
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let layer = Maxout::<f64>::new("mx", 5, 3, 2, Init::He, BiasInit::ZERO, &mut rng);
+    /// assert_eq!(layer.affine().fan_out(), 6);
+    /// assert_eq!(layer.affine().weight().name(), "mx.W");
+    /// ```
     pub fn affine(&self) -> &Affine<F> {
         &self.affine
     }
 
     /// The output width `n`.
+    ///
+    /// ```
+    /// use nn::init::{BiasInit, Init};
+    /// use nn::layers::Maxout;
+    /// use rand::SeedableRng;
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let layer = Maxout::<f64>::new("mx", 5, 3, 2, Init::He, BiasInit::ZERO, &mut rng);
+    /// assert_eq!(layer.fan_out(), 3);
+    /// ```
     pub fn fan_out(&self) -> usize {
         self.affine.fan_out() / self.k
     }

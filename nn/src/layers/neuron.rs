@@ -50,7 +50,7 @@ impl<F: Float> Neuron<F> {
     /// ```
     ///
     /// # Panics
-    /// On invalid arguments (see [`Affine::try_new`]).
+    /// On invalid arguments (see [`Neuron::try_new`]).
     #[track_caller]
     pub fn new<R: Rng + ?Sized>(
         name: &str,
@@ -60,10 +60,34 @@ impl<F: Float> Neuron<F> {
         output: NeuronOutput,
         rng: &mut R,
     ) -> Self {
-        Neuron {
-            affine: Affine::new(name, fan_in, 1, init, bias, rng),
+        Self::try_new(name, fan_in, init, bias, output, rng).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Neuron::new`], returning an error for `fan_in = 0` or an invalid
+    /// initializer.
+    ///
+    /// ```
+    /// use nn::init::{BiasInit, Init};
+    /// use nn::layers::neuron::{Neuron, NeuronOutput};
+    /// use rand::SeedableRng;
+    ///
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
+    /// let out = NeuronOutput::Logit;
+    /// assert!(Neuron::<f64>::try_new("n", 0, Init::He, BiasInit::ZERO, out, &mut rng).is_err());
+    /// assert!(Neuron::<f64>::try_new("n", 3, Init::He, BiasInit::ZERO, out, &mut rng).is_ok());
+    /// ```
+    pub fn try_new<R: Rng + ?Sized>(
+        name: &str,
+        fan_in: usize,
+        init: Init,
+        bias: BiasInit,
+        output: NeuronOutput,
+        rng: &mut R,
+    ) -> Result<Self> {
+        Ok(Neuron {
+            affine: Affine::try_new(name, fan_in, 1, init, bias, rng)?,
             output,
-        }
+        })
     }
 
     /// A neuron with the given weight column (fan_in×1) and bias.
@@ -136,11 +160,26 @@ impl<F: Float> Neuron<F> {
     }
 
     /// What `forward` returns.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use nn::layers::neuron::{Neuron, NeuronOutput};
+    /// let n = Neuron::from_values("clf", array![[1.0], [2.0]], 0.5, NeuronOutput::Probability).unwrap();
+    /// assert_eq!(n.output(), NeuronOutput::Probability);
+    /// ```
     pub fn output(&self) -> NeuronOutput {
         self.output
     }
 
     /// The affine map (weights `"{name}.W"`, fan_in×1, and bias `"{name}.b"`).
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use nn::layers::neuron::{Neuron, NeuronOutput};
+    /// let n = Neuron::from_values("clf", array![[1.0], [2.0]], 0.5, NeuronOutput::Probability).unwrap();
+    /// assert_eq!(n.affine().fan_in(), 2);
+    /// assert_eq!(n.affine().bias().value()[[0, 0]], 0.5);
+    /// ```
     pub fn affine(&self) -> &Affine<F> {
         &self.affine
     }
