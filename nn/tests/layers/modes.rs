@@ -271,3 +271,46 @@ fn mlp_builder_options_and_errors() {
             .is_err()
     );
 }
+
+/// Everything is generic over the float type: an f32 network with batch
+/// norm and dropout trains (every parameter gets a finite gradient and a
+/// few SGD steps lower the loss) and evaluates.
+#[test]
+fn an_f32_network_trains_and_evaluates() {
+    let mut rng = StdRng::seed_from_u64(8);
+    let mut net = Mlp::<f32>::builder(&[2, 8, 1])
+        .batch_norm(true)
+        .dropout(0.9)
+        .build(&mut rng)
+        .unwrap();
+    let x: Array2<f32> = array![[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0], [0.5, 0.2]];
+    let target: Array2<f32> = array![[1.0], [1.0], [0.0], [0.0], [0.7]];
+    let mut losses = Vec::new();
+    for _ in 0..30 {
+        let tape = Tape::new();
+        let mut ctx = Ctx::train(&tape, &mut rng);
+        let y = net.forward(&mut ctx, tape.constant(x.clone()));
+        let loss = (y - tape.constant(target.clone())).square().mean();
+        losses.push(loss.item());
+        let grads = loss.backward();
+        let steps: Vec<Array2<f32>> = net
+            .params()
+            .iter()
+            .map(|p| {
+                ctx.grad(&grads, p)
+                    .expect("every parameter is reached")
+                    .clone()
+            })
+            .collect();
+        for (p, dp) in net.params_mut().into_iter().zip(steps) {
+            assert!(dp.iter().all(|v| v.is_finite()));
+            p.update(|v| v.scaled_add(-0.1, &dp));
+        }
+    }
+    let (first, last) = (losses[0], losses[losses.len() - 1]);
+    assert!(last < first, "loss {first} → {last}");
+    let tape = Tape::new();
+    let y = net.forward(&mut Ctx::eval(&tape), tape.constant(x));
+    assert_eq!(y.shape().dim(), (5, 1));
+    assert!(y.value().iter().all(|v| v.is_finite()));
+}
