@@ -18,6 +18,10 @@
 //! * `ε = 1e-5`; `γ` (`"{name}.gamma"`) starts at 1 and `β`
 //!   (`"{name}.beta"`) at 0, so the layer starts as a pure normalization.
 //!   The running mean starts at 0 and the running variance at 1.
+//! * Training needs at least 2 rows (PyTorch refuses 1 too: its variance
+//!   is 0 and its unbiased variance undefined). Every training-mode
+//!   forward moves the running statistics — including each evaluation a
+//!   gradient checker makes — but training-mode outputs never read them.
 
 use autograd::{Error, Float, Param, Result, Var};
 use ndarray::Array2;

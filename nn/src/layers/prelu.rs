@@ -53,7 +53,15 @@ impl<F: Float> PReLU<F> {
     /// assert_eq!(act.param_count(), 4);
     /// assert_eq!(act.slope().name(), "act.a");
     /// ```
+    ///
+    /// # Panics
+    /// If `width` is 0.
+    #[track_caller]
     pub fn per_column(name: &str, width: usize) -> Self {
+        assert!(
+            width > 0,
+            "PReLU::per_column: width must be positive, got 0"
+        );
         PReLU {
             a: Param::new(
                 format!("{name}.a"),
