@@ -14,13 +14,22 @@
 //!   regression), each the batch mean as a 1×1 node, with validated labels.
 //! * [`regularize`] records L2, L1 and elastic-net penalties as a loss term
 //!   separate from the data loss.
+//! * [`init`] draws initial weights by the notes' named schemes (He,
+//!   calibrated, sparse, …).
+//! * [`layers`]: affine, activations, PReLU, maxout, a single neuron,
+//!   batch norm and dropout.
+//! * [`Mlp`] builds a fully connected network from its layer sizes.
 
 pub mod check;
+pub mod init;
+pub mod layers;
 pub mod losses;
+pub mod mlp;
 pub mod module;
 pub mod regularize;
 pub mod sequential;
 
+pub use mlp::{Mlp, MlpBuilder};
 pub use module::{Ctx, DynRng, Mode, Module};
 pub use regularize::{Penalty, Regularizer};
 pub use sequential::Sequential;
