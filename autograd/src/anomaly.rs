@@ -90,7 +90,7 @@ pub(crate) fn first_non_finite<F: Float>(a: &Array2<F>) -> Option<((usize, usize
 }
 
 /// Whether every value is finite, in a branch-free pass the compiler
-/// vectorizes: `x − x` is 0 for finite `x` and NaN for ±∞ or NaN, and
+/// vectorizes: `x · 0` is 0 for finite `x` and NaN for ±∞ or NaN, and
 /// eight independent accumulators stay 0 unless one is poisoned. (A
 /// short-circuiting `all(is_finite)` costs a branch per element; this scan
 /// keeps anomaly mode cheap on large activations.)
@@ -101,7 +101,7 @@ fn all_finite<F: Float>(values: &[F]) -> bool {
     let rest = chunks.remainder();
     for chunk in chunks {
         for (a, &x) in acc.iter_mut().zip(chunk) {
-            *a = *a + (x - x);
+            *a += x * F::zero();
         }
     }
     acc.iter().all(|a| *a == F::zero()) && rest.iter().all(|x| x.is_finite())
