@@ -106,3 +106,39 @@ fn all_finite<F: Float>(values: &[F]) -> bool {
     }
     acc.iter().all(|a| *a == F::zero()) && rest.iter().all(|x| x.is_finite())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::first_non_finite;
+    use ndarray::Array2;
+
+    #[test]
+    fn the_vectorized_scan_finds_every_position_and_kind() {
+        for len in [1, 7, 8, 9, 16, 37] {
+            let clean = Array2::from_shape_fn((1, len), |(_, j)| j as f64 - 3.0);
+            assert_eq!(first_non_finite(&clean), None, "len {len}");
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                for at in 0..len {
+                    let mut a = clean.clone();
+                    a[[0, at]] = bad;
+                    let (pos, value) = first_non_finite(&a).expect("found");
+                    assert_eq!(pos, (0, at));
+                    assert!(value.is_nan() == bad.is_nan() && (value.is_nan() || value == bad));
+                }
+            }
+        }
+        // A transposed (column-major) view takes the same fast path and
+        // still reports the row-major position.
+        let mut a = Array2::<f32>::zeros((3, 5));
+        a[[2, 1]] = f32::INFINITY;
+        let t = a.t().to_owned();
+        assert_eq!(
+            first_non_finite(&a.t().to_owned()),
+            Some(((1, 2), f64::INFINITY))
+        );
+        assert_eq!(
+            first_non_finite(&t.reversed_axes()),
+            Some(((2, 1), f64::INFINITY))
+        );
+    }
+}
