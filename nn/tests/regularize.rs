@@ -271,10 +271,10 @@ fn nan_strengths_are_refused() {
 
 fn runner() -> TestRunner {
     TestRunner::new(Config {
-        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel(
-            "proptest-regressions",
-        ))),
-        source_file: Some(file!()),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/proptest-regressions/regularize.txt"
+        )))),
         ..Config::with_cases(64)
     })
 }
