@@ -154,3 +154,33 @@ fn gradcheck_regression() {
         check_scores(f, |v| l1_regression(v, &t))
     });
 }
+
+/// Every loss records its backward pass (`grad_graph`), so Hessian–vector
+/// products, Newton steps and gradient penalties work through it; the
+/// second-order check compares the tape's `H v` with finite differences of
+/// the first-order gradient.
+#[test]
+fn every_loss_is_twice_differentiable() {
+    let scores = Array2::from_shape_fn((4, 3), |(i, j)| 0.37 * i as f64 - 0.61 * j as f64 + 0.2);
+    let labels = [0, 2, 1, 2];
+    let binary = Array2::from_shape_fn((4, 3), |(i, j)| ((i + j) % 2) as f64);
+    let signs = binary.mapv(|y| 2.0 * y - 1.0);
+    let targets = Array2::from_shape_fn((4, 3), |(i, j)| 0.25 * (i as f64) - 0.4 * j as f64);
+    let check = GradCheck::new().step(1e-5);
+    let second = |name: &str, loss: &dyn for<'t> Fn(Var<'t, f64>) -> Var<'t, f64>| {
+        let report = check
+            .check_second_order(&[("scores", scores.clone())], |_, v, _| loss(v[0]))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(report.passed(), "{name}\n{report}");
+        assert!(report.worst_normwise() <= NORMWISE, "{name}\n{report}");
+    };
+    second("svm", &|s| svm(s, &labels));
+    second("squared_hinge", &|s| squared_hinge(s, &labels));
+    second("softmax_cross_entropy", &|s| {
+        softmax_cross_entropy(s, &labels)
+    });
+    second("binary_logistic", &|s| binary_logistic(s, &binary));
+    second("binary_hinge", &|s| binary_hinge(s, &signs));
+    second("l2_regression", &|s| l2_regression(s, &targets));
+    second("l1_regression", &|s| l1_regression(s, &targets));
+}
