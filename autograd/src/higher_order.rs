@@ -175,6 +175,39 @@ pub(crate) fn broadcast_graph<'t, F: Float>(small: Var<'t, F>, shape: Shape) -> 
     small * small.tape().constant(Array2::ones(shape.dim()))
 }
 
+/// `denominator` made safe to divide `upstream` by: where the upstream
+/// gradient is exactly 0 *and* the denominator is exactly 0, 1 is added (a
+/// constant, so derivatives through `denominator` are unchanged).
+///
+/// This keeps invariant 5 — a zero upstream gradient gives exactly zero,
+/// even where the local derivative is infinite (`sqrt` or `log` at 0 behind
+/// a mask) — on the recorded backward pass too: `0 / 0` would be NaN,
+/// `0 / 1` is 0. A non-zero upstream over a zero denominator still gives
+/// ±∞, as it must. Both operands must have the same shape.
+pub(crate) fn masked_denominator<'t, F: Float>(
+    upstream: Var<'t, F>,
+    denominator: Var<'t, F>,
+) -> Var<'t, F> {
+    let offset = upstream.with_value(|g| {
+        denominator.with_value(|d| {
+            let mut offset = Array2::zeros(d.raw_dim());
+            ndarray::Zip::from(&mut offset)
+                .and(g)
+                .and(d)
+                .for_each(|o, &g, &d| {
+                    if g == F::zero() && d == F::zero() {
+                        *o = F::one();
+                    }
+                });
+            offset
+        })
+    });
+    if offset.iter().all(|o| *o == F::zero()) {
+        return denominator;
+    }
+    denominator + denominator.tape().constant(offset)
+}
+
 /// Shared by the ops' second-order unit tests.
 #[cfg(test)]
 pub(crate) mod testing {

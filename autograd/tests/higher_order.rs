@@ -1,7 +1,7 @@
 //! Higher-order gradients through `grad_graph`: grad of grad, a
 //! Hessian–vector product, and the error for ops without a graph backward.
 
-use autograd::{BackwardCtx, Op, Result, Shape, Tape};
+use autograd::{BackwardCtx, Op, Result, Shape, Tape, Var};
 use ndarray::{Array2, array};
 
 #[test]
@@ -68,4 +68,35 @@ fn ops_without_a_graph_backward_are_reported_and_the_tape_stays_usable() {
         "first_order_only: this op does not support higher-order gradients (no backward_graph)"
     );
     assert_eq!(y.backward()[x], array![[1.0]]); // the op was put back
+}
+
+/// Invariant 5 on the recorded backward pass: behind a mask (a zero
+/// upstream gradient), ops whose local derivative is infinite at 0 give an
+/// exact 0, not 0·∞ = NaN — and so does the derivative of that gradient.
+#[test]
+fn masked_infinite_slopes_stay_zero_in_graph_mode() {
+    type Build = for<'t> fn(Var<'t, f64>, Var<'t, f64>) -> Var<'t, f64>;
+    let cases: [(&str, Build); 5] = [
+        ("sqrt", |x, _| x.sqrt()),
+        ("log", |x, _| x.log()),
+        ("powf(0.5)", |x, _| x.powf(0.5)),
+        ("div numerator", |x, z| x / z),
+        ("div denominator", |x, z| z / x),
+    ];
+    for (name, f) in cases {
+        let tape = Tape::new();
+        // Entry 0 sits at 0 and is masked out; entry 1 is ordinary.
+        let x = tape.leaf(array![[0.0, 4.0]]);
+        let zero_at_0 = tape.constant(array![[0.0, 1.0]]);
+        let loss = (f(x, tape.constant(array![[0.0, 2.0]])) * zero_at_0).sum();
+        let g = loss.grad_graph(&[x]).unwrap()[0];
+        let gv = g.value();
+        assert_eq!(gv[[0, 0]], 0.0, "{name}: masked gradient {gv}");
+        assert!(gv[[0, 1]].is_finite(), "{name}: {gv}");
+        let hv = g.sum().backward();
+        // x / z is linear in x: no path from the gradient back to x.
+        let h = hv.get(x).cloned().unwrap_or_else(|| Array2::zeros((1, 2)));
+        assert_eq!(h[[0, 0]], 0.0, "{name}: masked second derivative {h}");
+        assert!(h[[0, 1]].is_finite(), "{name}: {h}");
+    }
 }

@@ -7,6 +7,7 @@
 //! * Smooth where `b ≠ 0` (the registry's divisor domain is
 //!   [`Domain::NonZero`]); dividing by zero gives ±∞ or NaN as IEEE says.
 
+use crate::higher_order::{broadcast_graph, masked_denominator};
 use crate::ops::elementwise::{Binary, BinaryFn};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Var};
@@ -31,12 +32,19 @@ impl<F: Float> BinaryFn<F> for Div {
     fn grad_graph<'t>(
         &self,
         g: Var<'t, F>,
-        _a: Var<'t, F>,
+        a: Var<'t, F>,
         b: Var<'t, F>,
-        y: Var<'t, F>,
+        _y: Var<'t, F>,
         wrt: usize,
     ) -> Option<Var<'t, F>> {
-        Some(if wrt == 0 { g / b } else { -(g * y / b) })
+        // −g·a/b² rather than −g·y/b: y is ±∞ where b = 0, and a zero
+        // upstream there must still give 0.
+        let b = masked_denominator(g, broadcast_graph(b, g.shape()));
+        Some(if wrt == 0 {
+            g / b
+        } else {
+            -(g * a / b.square())
+        })
     }
 }
 

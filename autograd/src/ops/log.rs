@@ -5,6 +5,7 @@
 //! * Smooth for `x > 0` (the registry's domain is [`Domain::Positive`]);
 //!   `ln 0 = −∞` and the log of a negative number is NaN, as IEEE says.
 
+use crate::higher_order::masked_denominator;
 use crate::ops::elementwise::{Unary, UnaryFn};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
@@ -21,7 +22,8 @@ impl<F: Float> UnaryFn<F> for Log {
     }
     /// `g / x`, differentiable in both (log'' = −1/x²).
     fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
-        Some(g / x)
+        // At x = 0 a zero upstream must still give 0, not 0/0.
+        Some(g / masked_denominator(g, x))
     }
 }
 

@@ -7,6 +7,7 @@
 //!   but a fractional power of a negative number is NaN, and a negative
 //!   power of zero is ∞, as IEEE says.
 
+use crate::higher_order::masked_denominator;
 use crate::ops::elementwise::{Unary, UnaryFn};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
@@ -27,6 +28,8 @@ impl<F: Float> UnaryFn<F> for Powf<F> {
     /// `g ⊙ p·x^(p−1)`, with `x^(p−1)` as a `powf` node (so every order
     /// of derivative is available, each lowering the exponent by one).
     fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
+        // For p < 1, x^(p−1) is ∞ at 0: mask it where the upstream is 0.
+        let x = masked_denominator(g, x);
         Some(g * x.powf(self.p - F::one()).mul_scalar(self.p))
     }
     fn label(&self) -> String {

@@ -6,6 +6,7 @@
 //!   `x = 0` the slope is +∞, but a zero upstream gradient still gives an
 //!   exact 0 (see [`crate::ops::elementwise`]); negative inputs give NaN.
 
+use crate::higher_order::masked_denominator;
 use crate::ops::elementwise::{Unary, UnaryFn};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
@@ -22,7 +23,8 @@ impl<F: Float> UnaryFn<F> for Sqrt {
     }
     /// `½ g / y`, through the output node (sqrt'' = −¼ x^(−3/2)).
     fn grad_graph<'t>(&self, g: Var<'t, F>, _x: Var<'t, F>, y: Var<'t, F>) -> Option<Var<'t, F>> {
-        Some((g / y).mul_scalar(F::of(0.5)))
+        // At y = 0 a zero upstream must still give 0, not 0/0.
+        Some((g / masked_denominator(g, y)).mul_scalar(F::of(0.5)))
     }
 }
 
