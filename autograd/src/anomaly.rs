@@ -94,6 +94,7 @@ pub(crate) fn first_non_finite<F: Float>(a: &Array2<F>) -> Option<((usize, usize
 /// eight independent accumulators stay 0 unless one is poisoned. (A
 /// short-circuiting `all(is_finite)` costs a branch per element; this scan
 /// keeps anomaly mode cheap on large activations.)
+#[allow(clippy::eq_op)] // `x - x` is the finiteness test, not a typo for 0
 fn all_finite<F: Float>(values: &[F]) -> bool {
     const LANES: usize = 8;
     let mut acc = [F::zero(); LANES];
@@ -101,7 +102,7 @@ fn all_finite<F: Float>(values: &[F]) -> bool {
     let rest = chunks.remainder();
     for chunk in chunks {
         for (a, &x) in acc.iter_mut().zip(chunk) {
-            *a = *a + (x - x);
+            *a += x - x;
         }
     }
     acc.iter().all(|a| *a == F::zero()) && rest.iter().all(|x| x.is_finite())
