@@ -376,11 +376,10 @@ impl<F: Float> Tape<F> {
 /// Empties `nodes`, handing every buffer the tape owns to the thread's
 /// cache so the next step reuses it ([`crate::pool`]).
 fn recycle_values<F: Float>(nodes: &mut Vec<Node<F>>) {
-    for node in nodes.drain(..) {
-        if let Value::Owned(a) = node.value {
-            crate::kernels::recycle(a);
-        }
-    }
+    crate::kernels::recycle_all(nodes.drain(..).filter_map(|node| match node.value {
+        Value::Owned(a) => Some(a),
+        Value::Shared(_) => None,
+    }));
 }
 
 impl<F: Float> Drop for Tape<F> {

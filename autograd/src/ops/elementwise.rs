@@ -12,7 +12,7 @@
 use ndarray::{Array2, Zip};
 
 use crate::higher_order::sum_to_shape_graph;
-use crate::kernels::{acc3, acc4, add_into, map1, map2, map3, map4, zeros_pooled};
+use crate::kernels::{acc3, acc4, add_into, map1, map2, map3, map4, scratch};
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::shape::{broadcast_shapes, broadcast_view, sum_to_shape};
 use crate::ties::Branch;
@@ -137,7 +137,7 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
             return map2(a, b, |a, b| self.0.value(a, b));
         }
         let out = broadcast_shapes(B::NAME, Shape::of(a), Shape::of(b)).expect("validated");
-        let mut y = zeros_pooled(out.dim());
+        let mut y = scratch(out.dim()); // every element is written below
         Zip::from(&mut y)
             .and(broadcast_view(a, out))
             .and(broadcast_view(b, out))
@@ -159,7 +159,7 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
                 chain(g, slope(a, b, y))
             });
         }
-        let mut full = zeros_pooled(out.dim());
+        let mut full = scratch(out.dim()); // every element is written below
         Zip::from(&mut full)
             .and(ctx.upstream)
             .and(broadcast_view(a, out))
