@@ -26,16 +26,24 @@ pub(crate) fn scratch<F: Float>(dim: (usize, usize)) -> Array2<F> {
     }
 }
 
-/// A `dim`-shaped matrix whose elements `fill` writes, all of them, as one
-/// row-major slice.
+/// A `dim`-shaped matrix filled row-major from `values` (exactly one per
+/// element): written into a cached buffer, or, when the cache has none,
+/// collected into a fresh vector without zeroing it first (a gradient the
+/// caller keeps, like the W2 benchmark's weight gradients, misses the cache
+/// every step).
 #[inline]
-fn filled<F: Float>(dim: (usize, usize), fill: impl FnOnce(&mut [F])) -> Array2<F> {
-    let mut out = scratch(dim);
-    fill(
-        out.as_slice_mut()
-            .expect("cached and fresh matrices are in standard layout"),
-    );
-    out
+fn collect<F: Float>(dim: (usize, usize), values: impl Iterator<Item = F>) -> Array2<F> {
+    match F::with_pool(|p| p.take(dim)) {
+        Some(mut out) => {
+            let slots = out
+                .as_slice_mut()
+                .expect("cached matrices are in standard layout");
+            slots.iter_mut().zip(values).for_each(|(y, v)| *y = v);
+            out
+        }
+        None => Array2::from_shape_vec(dim, values.collect())
+            .expect("the kernel yields one value per element"),
+    }
 }
 
 /// Returns `a`'s buffer to this thread's cache.
@@ -54,9 +62,7 @@ pub(crate) fn recycle_all<F: Float>(all: impl Iterator<Item = Array2<F>>) {
 #[inline]
 pub(crate) fn map1<F: Float>(a: &Array2<F>, f: impl Fn(F) -> F) -> Array2<F> {
     if let Some(sa) = a.as_slice() {
-        return filled(a.dim(), |out| {
-            out.iter_mut().zip(sa).for_each(|(y, &a)| *y = f(a));
-        });
+        return collect(a.dim(), sa.iter().map(|&a| f(a)));
     }
     let mut out = scratch(a.dim());
     Zip::from(&mut out).and(a).for_each(|y, &a| *y = f(a));
@@ -68,10 +74,7 @@ pub(crate) fn map1<F: Float>(a: &Array2<F>, f: impl Fn(F) -> F) -> Array2<F> {
 pub(crate) fn map2<F: Float>(a: &Array2<F>, b: &Array2<F>, f: impl Fn(F, F) -> F) -> Array2<F> {
     debug_assert_eq!(a.dim(), b.dim());
     if let (Some(sa), Some(sb)) = (a.as_slice(), b.as_slice()) {
-        return filled(a.dim(), |out| {
-            let operands = out.iter_mut().zip(sa).zip(sb);
-            operands.for_each(|((y, &a), &b)| *y = f(a, b));
-        });
+        return collect(a.dim(), sa.iter().zip(sb).map(|(&a, &b)| f(a, b)));
     }
     let mut out = scratch(a.dim());
     Zip::from(&mut out)
@@ -91,10 +94,8 @@ pub(crate) fn map3<F: Float>(
 ) -> Array2<F> {
     debug_assert!(a.dim() == b.dim() && b.dim() == c.dim());
     if let (Some(sa), Some(sb), Some(sc)) = (a.as_slice(), b.as_slice(), c.as_slice()) {
-        return filled(a.dim(), |out| {
-            let operands = out.iter_mut().zip(sa).zip(sb).zip(sc);
-            operands.for_each(|(((y, &a), &b), &c)| *y = f(a, b, c));
-        });
+        let operands = sa.iter().zip(sb).zip(sc);
+        return collect(a.dim(), operands.map(|((&a, &b), &c)| f(a, b, c)));
     }
     let mut out = scratch(a.dim());
     Zip::from(&mut out)
@@ -118,10 +119,8 @@ pub(crate) fn map4<F: Float>(
     if let (Some(sa), Some(sb), Some(sc), Some(sd)) =
         (a.as_slice(), b.as_slice(), c.as_slice(), d.as_slice())
     {
-        return filled(a.dim(), |out| {
-            let operands = out.iter_mut().zip(sa).zip(sb).zip(sc).zip(sd);
-            operands.for_each(|((((y, &a), &b), &c), &d)| *y = f(a, b, c, d));
-        });
+        let operands = sa.iter().zip(sb).zip(sc).zip(sd);
+        return collect(a.dim(), operands.map(|(((&a, &b), &c), &d)| f(a, b, c, d)));
     }
     let mut out = scratch(a.dim());
     Zip::from(&mut out)
