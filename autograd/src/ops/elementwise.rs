@@ -155,9 +155,14 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
             }
         };
         if a.dim() == b.dim() {
-            return map4(ctx.upstream, a, b, ctx.output, |g, a, b, y| {
-                chain(g, slope(a, b, y))
-            });
+            // One loop per input rather than testing `wrt` per element: the
+            // branch-free body vectorizes (W1: see `backward_accumulate`).
+            let (g, y) = (ctx.upstream, ctx.output);
+            return if wrt == 0 {
+                map4(g, a, b, y, |g, a, b, y| chain(g, self.0.d_lhs(a, b, y)))
+            } else {
+                map4(g, a, b, y, |g, a, b, y| chain(g, self.0.d_rhs(a, b, y)))
+            };
         }
         let mut full = scratch(out.dim()); // every element is written below
         Zip::from(&mut full)
@@ -174,14 +179,18 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
             // A broadcast input's gradient is a reduction; no fusion to gain.
             return add_into(total, &self.backward(ctx, wrt));
         }
-        acc4(total, ctx.upstream, a, b, ctx.output, |g, a, b, y| {
-            let slope = if wrt == 0 {
-                self.0.d_lhs(a, b, y)
-            } else {
-                self.0.d_rhs(a, b, y)
-            };
-            chain(g, slope)
-        });
+        // One loop per input rather than testing `wrt` per element, so the
+        // loop body is branch-free and vectorizes.
+        let (g, y) = (ctx.upstream, ctx.output);
+        if wrt == 0 {
+            acc4(total, g, a, b, y, |g, a, b, y| {
+                chain(g, self.0.d_lhs(a, b, y))
+            });
+        } else {
+            acc4(total, g, a, b, y, |g, a, b, y| {
+                chain(g, self.0.d_rhs(a, b, y))
+            });
+        }
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {
         let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
