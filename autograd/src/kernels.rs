@@ -132,6 +132,17 @@ pub(crate) fn map4<F: Float>(
     out
 }
 
+/// `total += f(a)` elementwise; both have the same shape.
+#[inline]
+pub(crate) fn acc1<F: Float>(total: &mut Array2<F>, a: &Array2<F>, f: impl Fn(F) -> F) {
+    debug_assert_eq!(total.dim(), a.dim());
+    if let (Some(t), Some(sa)) = (total.as_slice_mut(), a.as_slice()) {
+        t.iter_mut().zip(sa).for_each(|(t, &a)| *t += f(a));
+        return;
+    }
+    Zip::from(total).and(a).for_each(|t, &a| *t += f(a));
+}
+
 /// `total += f(a, b, c)` elementwise; all have the same shape.
 #[inline]
 pub(crate) fn acc3<F: Float>(

@@ -12,7 +12,7 @@
 use ndarray::{Array2, Zip};
 
 use crate::higher_order::sum_to_shape_graph;
-use crate::kernels::{acc3, acc4, add_into, map1, map2, map3, map4, scratch};
+use crate::kernels::{acc1, acc3, acc4, add_into, map1, map2, map3, map4, scratch};
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::shape::{broadcast_shapes, broadcast_view, sum_to_shape};
 use crate::ties::Branch;
@@ -96,6 +96,11 @@ pub(crate) trait BinaryFn<F: Float>: 'static {
     const NAME: &'static str;
     /// True for ops with a kink (they override [`BinaryFn::branch`]).
     const BRANCHING: bool = false;
+    /// True when `d_lhs` and `d_rhs` are constants that ignore their
+    /// arguments (add, sub). Backward then reads only the upstream
+    /// gradient instead of both operands and the output: a third fewer
+    /// instructions for an add node on the W1 benchmark's 4×4 matrices.
+    const CONSTANT_SLOPES: bool = false;
     /// `f(a, b)`.
     fn value(&self, a: F, b: F) -> F;
     /// `∂f/∂a` at `(a, b)`, with `y = f(a, b)`.
@@ -123,6 +128,22 @@ pub(crate) trait BinaryFn<F: Float>: 'static {
 
 /// Adapts a [`BinaryFn`] to [`Op`], adding broadcasting.
 pub(crate) struct Binary<B>(pub B);
+
+impl<B> Binary<B> {
+    /// The slope for input `wrt` of an op with [`BinaryFn::CONSTANT_SLOPES`]
+    /// (its `d_lhs`/`d_rhs` evaluated anywhere).
+    fn constant_slope<F: Float>(&self, wrt: usize) -> F
+    where
+        B: BinaryFn<F>,
+    {
+        let z = F::zero();
+        if wrt == 0 {
+            self.0.d_lhs(z, z, z)
+        } else {
+            self.0.d_rhs(z, z, z)
+        }
+    }
+}
 
 impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
     fn name(&self) -> &'static str {
@@ -161,6 +182,10 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
             }
         };
         if a.dim() == b.dim() {
+            if B::CONSTANT_SLOPES {
+                let slope = self.constant_slope(wrt);
+                return map1(ctx.upstream, |g| chain(g, slope));
+            }
             // One loop per input rather than testing `wrt` per element: the
             // branch-free body vectorizes (W1: see `backward_accumulate`).
             let (g, y) = (ctx.upstream, ctx.output);
@@ -184,6 +209,10 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
         if a.dim() != b.dim() {
             // A broadcast input's gradient is a reduction; no fusion to gain.
             return add_into(total, &self.backward(ctx, wrt));
+        }
+        if B::CONSTANT_SLOPES {
+            let slope = self.constant_slope(wrt);
+            return acc1(total, ctx.upstream, |g| chain(g, slope));
         }
         // One loop per input rather than testing `wrt` per element, so the
         // loop body is branch-free and vectorizes.
