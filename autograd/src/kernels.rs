@@ -143,6 +143,26 @@ pub(crate) fn acc1<F: Float>(total: &mut Array2<F>, a: &Array2<F>, f: impl Fn(F)
     Zip::from(total).and(a).for_each(|t, &a| *t += f(a));
 }
 
+/// `total += f(a, b)` elementwise; all have the same shape.
+#[inline]
+pub(crate) fn acc2<F: Float>(
+    total: &mut Array2<F>,
+    a: &Array2<F>,
+    b: &Array2<F>,
+    f: impl Fn(F, F) -> F,
+) {
+    debug_assert!(total.dim() == a.dim() && a.dim() == b.dim());
+    if let (Some(t), Some(sa), Some(sb)) = (total.as_slice_mut(), a.as_slice(), b.as_slice()) {
+        let operands = t.iter_mut().zip(sa).zip(sb);
+        operands.for_each(|((t, &a), &b)| *t += f(a, b));
+        return;
+    }
+    Zip::from(total)
+        .and(a)
+        .and(b)
+        .for_each(|t, &a, &b| *t += f(a, b));
+}
+
 /// `total += f(a, b, c)` elementwise; all have the same shape.
 #[inline]
 pub(crate) fn acc3<F: Float>(
