@@ -56,9 +56,11 @@ pub(crate) mod sealed {
         fn with_pool<R>(f: impl FnOnce(&mut Pool<Self>) -> R) -> R;
     }
 
+    // `const` initializers: every kernel call reaches its cache through
+    // these, and a lazily initialized thread-local checks its state first.
     thread_local! {
-        static POOL_F32: std::cell::RefCell<Pool<f32>> = std::cell::RefCell::default();
-        static POOL_F64: std::cell::RefCell<Pool<f64>> = std::cell::RefCell::default();
+        static POOL_F32: std::cell::RefCell<Pool<f32>> = const { std::cell::RefCell::new(Pool::new()) };
+        static POOL_F64: std::cell::RefCell<Pool<f64>> = const { std::cell::RefCell::new(Pool::new()) };
     }
 
     impl Sealed for f32 {

@@ -69,9 +69,7 @@ impl<F: Float> Gradients<F> {
 impl<F: Float> Drop for Gradients<F> {
     /// Hands the gradient buffers to the thread's cache for the next step.
     fn drop(&mut self) {
-        for g in self.grads.drain(..).flatten() {
-            crate::kernels::recycle(g);
-        }
+        crate::kernels::recycle_all(self.grads.drain(..).flatten());
     }
 }
 

@@ -68,6 +68,12 @@ pub(crate) enum NodeKind<F: Float> {
 }
 
 /// One entry of the Wengert list.
+///
+/// Kept at 128 bytes: every recorded node is moved into the list and out
+/// again on reset, and up to 128 bytes the move is a few register copies
+/// rather than a `memcpy` call (those calls were 5.9M of the W1
+/// benchmark's 107M instructions). Hence decision logs live beside the list
+/// (`Tape::decisions`) and `inputs` uses smallvec's compact `union` layout.
 pub(crate) struct Node<F: Float> {
     pub(crate) kind: NodeKind<F>,
     pub(crate) inputs: SmallVec<[NodeId; 2]>,
@@ -75,7 +81,6 @@ pub(crate) struct Node<F: Float> {
     /// True when some leaf requiring a gradient reaches this node; backward
     /// skips every node where this is false.
     pub(crate) requires_grad: bool,
-    pub(crate) decisions: Option<Vec<Branch>>,
     /// Where the user created the node (for listings and error reports).
     pub(crate) location: &'static Location<'static>,
 }
@@ -110,6 +115,9 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 pub struct Tape<F: Float> {
     pub(crate) nodes: RefCell<Vec<Node<F>>>,
     record_decisions: Cell<bool>,
+    /// Which branch each element of a branching node took, for the nodes
+    /// recorded while logging was on, in tape order.
+    decisions: RefCell<Vec<(NodeId, Vec<Branch>)>>,
     detect_anomalies: Cell<bool>,
     anomaly: RefCell<Option<Anomaly>>,
     /// Distinguishes this tape (and this tape after each reset) from every
@@ -129,6 +137,7 @@ impl<F: Float> Tape<F> {
         Tape {
             nodes: RefCell::new(Vec::new()),
             record_decisions: Cell::new(false),
+            decisions: RefCell::new(Vec::new()),
             detect_anomalies: Cell::new(false),
             anomaly: RefCell::new(None),
             id: NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed),
@@ -139,6 +148,7 @@ impl<F: Float> Tape<F> {
     /// Takes `&mut self`, so no handle into the old recording can survive.
     pub fn reset(&mut self) {
         recycle_values(self.nodes.get_mut());
+        self.decisions.get_mut().clear();
         *self.anomaly.get_mut() = None;
         self.id = NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed);
     }
@@ -247,19 +257,19 @@ impl<F: Float> Tape<F> {
     /// was on, in tape order.
     pub fn decision_logs(&self) -> Vec<DecisionLog> {
         let nodes = self.nodes.borrow();
-        nodes
+        self.decisions
+            .borrow()
             .iter()
-            .enumerate()
-            .filter_map(|(i, node)| {
-                let branches = node.decisions.clone()?;
+            .filter_map(|(id, branches)| {
+                let node = &nodes[id.0];
                 let NodeKind::Op(op) = &node.kind else {
                     return None;
                 };
                 Some(DecisionLog {
-                    node: NodeId(i),
+                    node: *id,
                     op: op.name(),
                     shape: Shape::of(&node.value),
-                    branches,
+                    branches: branches.clone(),
                 })
             })
             .collect()
@@ -279,7 +289,6 @@ impl<F: Float> Tape<F> {
             inputs: SmallVec::new(),
             value,
             requires_grad,
-            decisions: None,
             location: Location::caller(),
         };
         let bad = self
@@ -355,17 +364,17 @@ impl<F: Float> Tape<F> {
                     location,
                 });
             }
-            let decisions = if self.record_decisions.get() {
-                op.decisions(&values, &value)
-            } else {
-                None
-            };
+            if self.record_decisions.get()
+                && let Some(branches) = op.decisions(&values, &value)
+            {
+                let id = NodeId(nodes.len());
+                self.decisions.borrow_mut().push((id, branches));
+            }
             Node {
                 requires_grad: ids.iter().any(|i| nodes[i.0].requires_grad),
                 kind: NodeKind::Op(op),
                 inputs: ids,
                 value: Value::Owned(value),
-                decisions,
                 location,
             }
         };
@@ -376,11 +385,10 @@ impl<F: Float> Tape<F> {
 /// Empties `nodes`, handing every buffer the tape owns to the thread's
 /// cache so the next step reuses it ([`crate::pool`]).
 fn recycle_values<F: Float>(nodes: &mut Vec<Node<F>>) {
-    for node in nodes.drain(..) {
-        if let Value::Owned(a) = node.value {
-            crate::kernels::recycle(a);
-        }
-    }
+    crate::kernels::recycle_all(nodes.drain(..).filter_map(|node| match node.value {
+        Value::Owned(a) => Some(a),
+        Value::Shared(_) => None,
+    }));
 }
 
 impl<F: Float> Drop for Tape<F> {

@@ -173,7 +173,6 @@ impl<F: Float> Tape<F> {
             inputs: Default::default(),
             value,
             requires_grad: false,
-            decisions: None,
             location: Location::caller(),
         });
         Var::new(self, NodeId(nodes.len() - 1))

@@ -13,6 +13,7 @@ pub(crate) struct Add;
 
 impl<F: Float> BinaryFn<F> for Add {
     const NAME: &'static str = "add";
+    const CONSTANT_SLOPES: bool = true;
     fn value(&self, a: F, b: F) -> F {
         a + b
     }

@@ -14,6 +14,7 @@ pub(crate) struct Exp;
 
 impl<F: Float> UnaryFn<F> for Exp {
     const NAME: &'static str = "exp";
+    const SLOPE_FROM_OUTPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.exp()
     }

@@ -9,7 +9,7 @@
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2};
 
-use crate::kernels::zeros_pooled;
+use crate::kernels::scratch;
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
@@ -17,9 +17,14 @@ use crate::{Error, Float, Result, Shape, Var};
 pub(crate) struct MatMul;
 
 /// `a · b` into a cached buffer ([`crate::pool`]): a training step asks for
-/// the same product shapes every time.
+/// the same product shapes every time. The buffer holds stale values, not
+/// zeros: with β = 0 the GEMM writes C without reading it (matrixmultiply's
+/// `sgemm`/`dgemm`: "if β is zero, then C does not need to be
+/// initialized", which ndarray's `general_mat_mul` calls for `f32`/`f64`
+/// and any layout), so a stale NaN cannot leak and zeroing would be a
+/// wasted pass over the output.
 fn product<F: Float>(a: &ArrayView2<'_, F>, b: &ArrayView2<'_, F>) -> Array2<F> {
-    let mut out = zeros_pooled((a.nrows(), b.ncols()));
+    let mut out = scratch((a.nrows(), b.ncols()));
     general_mat_mul(F::one(), a, b, F::zero(), &mut out);
     out
 }

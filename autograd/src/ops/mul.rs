@@ -13,6 +13,7 @@ pub(crate) struct Mul;
 
 impl<F: Float> BinaryFn<F> for Mul {
     const NAME: &'static str = "mul";
+    const SLOPE_FROM_OTHER: bool = true;
     fn value(&self, a: F, b: F) -> F {
         a * b
     }

@@ -15,6 +15,7 @@ pub(crate) struct Sigmoid;
 
 impl<F: Float> UnaryFn<F> for Sigmoid {
     const NAME: &'static str = "sigmoid";
+    const SLOPE_FROM_OUTPUT: bool = true;
     fn value(&self, x: F) -> F {
         if x >= F::zero() {
             F::one() / (F::one() + (-x).exp())

@@ -13,6 +13,7 @@ pub(crate) struct Sub;
 
 impl<F: Float> BinaryFn<F> for Sub {
     const NAME: &'static str = "sub";
+    const CONSTANT_SLOPES: bool = true;
     fn value(&self, a: F, b: F) -> F {
         a - b
     }

@@ -9,7 +9,7 @@
 use ndarray::Array2;
 
 use crate::higher_order::broadcast_graph;
-use crate::kernels::collect_pooled;
+use crate::kernels::scratch;
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::reduce::Over;
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
@@ -37,10 +37,9 @@ impl<F: Float> Op<F> for Sum {
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         let shape = Shape::of(ctx.inputs[0]);
-        collect_pooled(
-            shape.dim(),
-            broadcast_view(ctx.upstream, shape).iter().copied(),
-        )
+        let mut grad = scratch(shape.dim());
+        grad.assign(&broadcast_view(ctx.upstream, shape)); // overwrites every element
+        grad
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
         Some(broadcast_graph(ctx.upstream, ctx.inputs[0].shape()))

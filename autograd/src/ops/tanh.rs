@@ -13,6 +13,7 @@ pub(crate) struct Tanh;
 
 impl<F: Float> UnaryFn<F> for Tanh {
     const NAME: &'static str = "tanh";
+    const SLOPE_FROM_OUTPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.tanh()
     }
