@@ -118,16 +118,24 @@ pub(crate) fn sweep<F: Float>(
         let Some(upstream) = rest[0].as_ref() else {
             continue;
         };
-        let mut inputs = SmallVec::<[&Array2<F>; 2]>::new();
-        for j in &node.inputs {
-            inputs.push(&*nodes[j.0].value);
-        }
+        // One spilled check for the ids, and the common binary case built
+        // whole rather than by pushes that each test for spilling.
+        let ids: &[NodeId] = &node.inputs;
+        let inputs = if let [a, b] = ids {
+            SmallVec::<[&Array2<F>; 2]>::from_buf([&*nodes[a.0].value, &*nodes[b.0].value])
+        } else {
+            let mut inputs = SmallVec::<[&Array2<F>; 2]>::new();
+            for j in ids {
+                inputs.push(&*nodes[j.0].value);
+            }
+            inputs
+        };
         let ctx = BackwardCtx {
             inputs: &inputs,
             output: &node.value,
             upstream,
         };
-        for (wrt, input) in node.inputs.iter().enumerate() {
+        for (wrt, input) in ids.iter().enumerate() {
             if !nodes[input.0].requires_grad {
                 continue;
             }

@@ -333,15 +333,27 @@ impl<F: Float> Tape<F> {
             let nodes = self.nodes.borrow();
             // Push loops, not `collect`: SmallVec's `extend` cost a fifth of
             // the W1 benchmark's forward instructions.
-            let mut ids = SmallVec::<[NodeId; 2]>::new();
-            let mut values = SmallVec::<[&Array2<F>; 2]>::new();
-            let mut shapes = SmallVec::<[Shape; 2]>::new();
-            for v in inputs {
-                let value = &*nodes[v.id().0].value;
-                ids.push(v.id());
-                values.push(value);
-                shapes.push(Shape::of(value));
-            }
+            let (ids, values, shapes) = if let [a, b] = inputs {
+                // The common binary case, built whole rather than by pushes
+                // that each test whether the vector has spilled.
+                let (va, vb) = (&*nodes[a.id().0].value, &*nodes[b.id().0].value);
+                (
+                    SmallVec::<[NodeId; 2]>::from_buf([a.id(), b.id()]),
+                    SmallVec::<[&Array2<F>; 2]>::from_buf([va, vb]),
+                    SmallVec::<[Shape; 2]>::from_buf([Shape::of(va), Shape::of(vb)]),
+                )
+            } else {
+                let mut ids = SmallVec::<[NodeId; 2]>::new();
+                let mut values = SmallVec::<[&Array2<F>; 2]>::new();
+                let mut shapes = SmallVec::<[Shape; 2]>::new();
+                for v in inputs {
+                    let value = &*nodes[v.id().0].value;
+                    ids.push(v.id());
+                    values.push(value);
+                    shapes.push(Shape::of(value));
+                }
+                (ids, values, shapes)
+            };
             let out_shape = op.output_shape(&shapes)?;
             let value = op.forward(&values);
             debug_assert_eq!(
