@@ -312,6 +312,7 @@ impl<F: Float> Tape<F> {
         Var::new(self, id)
     }
 
+    #[inline]
     fn append(&self, node: Node<F>) -> NodeId {
         let mut nodes = self.nodes.borrow_mut();
         nodes.push(node);
