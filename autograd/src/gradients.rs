@@ -118,20 +118,32 @@ pub(crate) fn sweep<F: Float>(
         let Some(upstream) = rest[0].as_ref() else {
             continue;
         };
-        // One spilled check for the ids, and the common binary case built
-        // whole rather than by pushes that each test for spilling.
+        // One spilled check for the ids; the common unary and binary cases
+        // read their inputs from a plain array, with no SmallVec checks.
         let ids: &[NodeId] = &node.inputs;
-        let inputs = if let [a, b] = ids {
-            SmallVec::<[&Array2<F>; 2]>::from_buf([&*nodes[a.0].value, &*nodes[b.0].value])
-        } else {
-            let mut inputs = SmallVec::<[&Array2<F>; 2]>::new();
-            for j in ids {
-                inputs.push(&*nodes[j.0].value);
+        let pair;
+        let many: SmallVec<[&Array2<F>; 2]>;
+        let inputs: &[&Array2<F>] = match ids {
+            [a] => {
+                let va = &*nodes[a.0].value;
+                pair = [va, va];
+                &pair[..1]
             }
-            inputs
+            [a, b] => {
+                pair = [&*nodes[a.0].value, &*nodes[b.0].value];
+                &pair
+            }
+            _ => {
+                let mut all = SmallVec::new();
+                for j in ids {
+                    all.push(&*nodes[j.0].value);
+                }
+                many = all;
+                &many
+            }
         };
         let ctx = BackwardCtx {
-            inputs: &inputs,
+            inputs,
             output: &node.value,
             upstream,
         };

@@ -323,7 +323,7 @@ impl<F: Float> Tape<F> {
     /// ours, validates shapes, runs forward, and logs decisions if asked.
     pub(crate) fn record(
         &self,
-        mut op: Box<dyn Op<F>>,
+        op: Box<dyn Op<F>>,
         inputs: &[Var<'_, F>],
         location: &'static Location<'static>,
     ) -> Result<Var<'_, F>> {
@@ -332,66 +332,90 @@ impl<F: Float> Tape<F> {
         }
         let node = {
             let nodes = self.nodes.borrow();
-            // Push loops, not `collect`: SmallVec's `extend` cost a fifth of
-            // the W1 benchmark's forward instructions.
-            let (ids, values, shapes) = if let [a, b] = inputs {
-                // The common binary case, built whole rather than by pushes
-                // that each test whether the vector has spilled.
-                let (va, vb) = (&*nodes[a.id().0].value, &*nodes[b.id().0].value);
-                (
-                    SmallVec::<[NodeId; 2]>::from_buf([a.id(), b.id()]),
-                    SmallVec::<[&Array2<F>; 2]>::from_buf([va, vb]),
-                    SmallVec::<[Shape; 2]>::from_buf([Shape::of(va), Shape::of(vb)]),
-                )
-            } else {
-                let mut ids = SmallVec::<[NodeId; 2]>::new();
-                let mut values = SmallVec::<[&Array2<F>; 2]>::new();
-                let mut shapes = SmallVec::<[Shape; 2]>::new();
-                for v in inputs {
-                    let value = &*nodes[v.id().0].value;
-                    ids.push(v.id());
-                    values.push(value);
-                    shapes.push(Shape::of(value));
+            let requires_grad = inputs.iter().any(|v| nodes[v.id().0].requires_grad);
+            // The common unary and binary cases pass plain arrays, with no
+            // SmallVec spilled checks on building, reading or dropping them.
+            match inputs {
+                [a] => {
+                    let va = &*nodes[a.id().0].value;
+                    let ids = SmallVec::from_buf_and_len([a.id(), a.id()], 1);
+                    let (values, shapes) = ([va], [Shape::of(va)]);
+                    self.op_node(&nodes, op, ids, &values, &shapes, requires_grad, location)?
                 }
-                (ids, values, shapes)
-            };
-            let out_shape = op.output_shape(&shapes)?;
-            let value = op.forward(&values);
-            debug_assert_eq!(
-                Shape::of(&value),
-                out_shape,
-                "{}: forward disagrees with output_shape",
-                op.name()
-            );
-            if self.detecting_anomalies()
-                && let Some((element, bad)) = first_non_finite(&value)
-            {
-                self.note_anomaly(Anomaly {
-                    pass: Pass::Forward,
-                    node: NodeId(nodes.len()),
-                    op: op.label(),
-                    input_shapes: shapes.to_vec(),
-                    wrt: None,
-                    element,
-                    value: bad,
-                    location,
-                });
-            }
-            if self.record_decisions.get()
-                && let Some(branches) = op.decisions(&values, &value)
-            {
-                let id = NodeId(nodes.len());
-                self.decisions.borrow_mut().push((id, branches));
-            }
-            Node {
-                requires_grad: ids.iter().any(|i| nodes[i.0].requires_grad),
-                kind: NodeKind::Op(op),
-                inputs: ids,
-                value: Value::Owned(value),
-                location,
+                [a, b] => {
+                    let (va, vb) = (&*nodes[a.id().0].value, &*nodes[b.id().0].value);
+                    let ids = SmallVec::from_buf([a.id(), b.id()]);
+                    let (values, shapes) = ([va, vb], [Shape::of(va), Shape::of(vb)]);
+                    self.op_node(&nodes, op, ids, &values, &shapes, requires_grad, location)?
+                }
+                _ => {
+                    // Push loops, not `collect`: SmallVec's `extend` cost a
+                    // fifth of the W1 benchmark's forward instructions.
+                    let mut ids = SmallVec::<[NodeId; 2]>::new();
+                    let mut values = SmallVec::<[&Array2<F>; 2]>::new();
+                    let mut shapes = SmallVec::<[Shape; 2]>::new();
+                    for v in inputs {
+                        let value = &*nodes[v.id().0].value;
+                        ids.push(v.id());
+                        values.push(value);
+                        shapes.push(Shape::of(value));
+                    }
+                    self.op_node(&nodes, op, ids, &values, &shapes, requires_grad, location)?
+                }
             }
         };
         Ok(Var::new(self, self.append(node)))
+    }
+
+    /// The rest of [`Tape::record`] once the inputs are gathered: validates
+    /// shapes, runs forward, checks for anomalies and logs decisions.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)] // the pieces `record` gathered
+    fn op_node(
+        &self,
+        nodes: &[Node<F>],
+        mut op: Box<dyn Op<F>>,
+        ids: SmallVec<[NodeId; 2]>,
+        values: &[&Array2<F>],
+        shapes: &[Shape],
+        requires_grad: bool,
+        location: &'static Location<'static>,
+    ) -> Result<Node<F>> {
+        let out_shape = op.output_shape(shapes)?;
+        let value = op.forward(values);
+        debug_assert_eq!(
+            Shape::of(&value),
+            out_shape,
+            "{}: forward disagrees with output_shape",
+            op.name()
+        );
+        if self.detecting_anomalies()
+            && let Some((element, bad)) = first_non_finite(&value)
+        {
+            self.note_anomaly(Anomaly {
+                pass: Pass::Forward,
+                node: NodeId(nodes.len()),
+                op: op.label(),
+                input_shapes: shapes.to_vec(),
+                wrt: None,
+                element,
+                value: bad,
+                location,
+            });
+        }
+        if self.record_decisions.get()
+            && let Some(branches) = op.decisions(values, &value)
+        {
+            let id = NodeId(nodes.len());
+            self.decisions.borrow_mut().push((id, branches));
+        }
+        Ok(Node {
+            requires_grad,
+            kind: NodeKind::Op(op),
+            inputs: ids,
+            value: Value::Owned(value),
+            location,
+        })
     }
 }
 
