@@ -62,8 +62,8 @@ pub(crate) fn recycle<F: Float>(a: Array2<F>) {
 }
 
 /// Returns every buffer of `all` to this thread's cache, reaching the cache
-/// once rather than once per buffer (a reset tape or dropped `Gradients`
-/// hands back one buffer per node).
+/// once rather than once per buffer (dropped `Gradients` hand back one
+/// buffer per node; a reset tape does the same in `recycle_values`).
 pub(crate) fn recycle_all<F: Float>(all: impl Iterator<Item = Array2<F>>) {
     F::with_pool(|p| all.for_each(|a| p.give(a)));
 }

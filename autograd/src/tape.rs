@@ -421,11 +421,19 @@ impl<F: Float> Tape<F> {
 
 /// Empties `nodes`, handing every buffer the tape owns to the thread's
 /// cache so the next step reuses it ([`crate::pool`]).
+///
+/// A plain loop moving only each node's value out, rather than
+/// `recycle_all` over a `filter_map` (W1 benchmark: reset 6.42M → 6.32M
+/// instructions; the whole run 87.89M → 86.54M, most of it from how the
+/// compiler then inlines `recycle_all` at its one remaining caller).
 fn recycle_values<F: Float>(nodes: &mut Vec<Node<F>>) {
-    crate::kernels::recycle_all(nodes.drain(..).filter_map(|node| match node.value {
-        Value::Owned(a) => Some(a),
-        Value::Shared(_) => None,
-    }));
+    F::with_pool(|pool| {
+        for node in nodes.drain(..) {
+            if let Value::Owned(a) = node.value {
+                pool.give(a);
+            }
+        }
+    });
 }
 
 impl<F: Float> Drop for Tape<F> {
