@@ -118,16 +118,36 @@ pub(crate) fn sweep<F: Float>(
         let Some(upstream) = rest[0].as_ref() else {
             continue;
         };
-        let mut inputs = SmallVec::<[&Array2<F>; 2]>::new();
-        for j in &node.inputs {
-            inputs.push(&*nodes[j.0].value);
-        }
+        // One spilled check for the ids; the common unary and binary cases
+        // read their inputs from a plain array, with no SmallVec checks.
+        let ids: &[NodeId] = &node.inputs;
+        let pair;
+        let many: SmallVec<[&Array2<F>; 2]>;
+        let inputs: &[&Array2<F>] = match ids {
+            [a] => {
+                let va = &*nodes[a.0].value;
+                pair = [va, va];
+                &pair[..1]
+            }
+            [a, b] => {
+                pair = [&*nodes[a.0].value, &*nodes[b.0].value];
+                &pair
+            }
+            _ => {
+                let mut all = SmallVec::new();
+                for j in ids {
+                    all.push(&*nodes[j.0].value);
+                }
+                many = all;
+                &many
+            }
+        };
         let ctx = BackwardCtx {
-            inputs: &inputs,
+            inputs,
             output: &node.value,
             upstream,
         };
-        for (wrt, input) in node.inputs.iter().enumerate() {
+        for (wrt, input) in ids.iter().enumerate() {
             if !nodes[input.0].requires_grad {
                 continue;
             }

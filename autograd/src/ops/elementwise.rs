@@ -165,6 +165,59 @@ impl<B> Binary<B> {
     }
 }
 
+impl<B> Binary<B> {
+    /// [`Op::forward`] when an input is broadcast; out of line like
+    /// [`Binary::backward_broadcast`].
+    #[inline(never)]
+    fn forward_broadcast<F: Float>(&self, a: &Array2<F>, b: &Array2<F>) -> Array2<F>
+    where
+        B: BinaryFn<F>,
+    {
+        let out = broadcast_shapes(B::NAME, Shape::of(a), Shape::of(b)).expect("validated");
+        let mut y = scratch(out.dim()); // every element is written below
+        Zip::from(&mut y)
+            .and(broadcast_view(a, out))
+            .and(broadcast_view(b, out))
+            .for_each(|y, &a, &b| *y = self.0.value(a, b));
+        y
+    }
+
+    /// [`Op::backward`] when an input is broadcast: the gradient at the
+    /// output's shape, summed to the input's. Out of line (not cold: the
+    /// W2 MLP's bias add takes it every step), so the common same-shape
+    /// call keeps a small frame (W1: 88.29M → 88.16M instructions).
+    #[inline(never)]
+    fn backward_broadcast<F: Float>(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F>
+    where
+        B: BinaryFn<F>,
+    {
+        let out = Shape::of(ctx.output);
+        let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
+        let slope = |a, b, y| {
+            if wrt == 0 {
+                self.0.d_lhs(a, b, y)
+            } else {
+                self.0.d_rhs(a, b, y)
+            }
+        };
+        if B::CONSTANT_SLOPES {
+            // Only the upstream gradient is read here too; a stretched input
+            // then sums it (the bias rows of the W2 MLP: 302.9M → 302.4M).
+            let slope = self.constant_slope(wrt);
+            let full = map1(ctx.upstream, |g| chain(g, slope));
+            return sum_to_shape(full, Shape::of(ctx.inputs[wrt]));
+        }
+        let mut full = scratch(out.dim()); // every element is written below
+        Zip::from(&mut full)
+            .and(ctx.upstream)
+            .and(broadcast_view(a, out))
+            .and(broadcast_view(b, out))
+            .and(ctx.output)
+            .for_each(|d, &g, &a, &b, &y| *d = chain(g, slope(a, b, y)));
+        sum_to_shape(full, Shape::of(ctx.inputs[wrt]))
+    }
+}
+
 impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
     fn name(&self) -> &'static str {
         B::NAME
@@ -183,24 +236,10 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
         if a.dim() == b.dim() {
             return map2(a, b, |a, b| self.0.value(a, b));
         }
-        let out = broadcast_shapes(B::NAME, Shape::of(a), Shape::of(b)).expect("validated");
-        let mut y = scratch(out.dim()); // every element is written below
-        Zip::from(&mut y)
-            .and(broadcast_view(a, out))
-            .and(broadcast_view(b, out))
-            .for_each(|y, &a, &b| *y = self.0.value(a, b));
-        y
+        self.forward_broadcast(a, b)
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F> {
-        let out = Shape::of(ctx.output);
         let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
-        let slope = |a, b, y| {
-            if wrt == 0 {
-                self.0.d_lhs(a, b, y)
-            } else {
-                self.0.d_rhs(a, b, y)
-            }
-        };
         if a.dim() == b.dim() {
             if B::CONSTANT_SLOPES {
                 let slope = self.constant_slope(wrt);
@@ -223,21 +262,7 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
                 map4(g, a, b, y, |g, a, b, y| chain(g, self.0.d_rhs(a, b, y)))
             };
         }
-        if B::CONSTANT_SLOPES {
-            // Only the upstream gradient is read here too; a stretched input
-            // then sums it (the bias rows of the W2 MLP: 302.9M → 302.4M).
-            let slope = self.constant_slope(wrt);
-            let full = map1(ctx.upstream, |g| chain(g, slope));
-            return sum_to_shape(full, Shape::of(ctx.inputs[wrt]));
-        }
-        let mut full = scratch(out.dim()); // every element is written below
-        Zip::from(&mut full)
-            .and(ctx.upstream)
-            .and(broadcast_view(a, out))
-            .and(broadcast_view(b, out))
-            .and(ctx.output)
-            .for_each(|d, &g, &a, &b, &y| *d = chain(g, slope(a, b, y)));
-        sum_to_shape(full, Shape::of(ctx.inputs[wrt]))
+        self.backward_broadcast(ctx, wrt)
     }
     fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {
         let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
