@@ -155,3 +155,26 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod empty_inner_dimension {
+    use crate::Tape;
+    use ndarray::{Array2, array};
+
+    /// An m×0 by 0×n product is all zeros, even when its output buffer
+    /// comes from the cache still holding an earlier product's values.
+    #[test]
+    fn is_zero_even_with_a_stale_cached_buffer() {
+        let mut tape = Tape::<f64>::new();
+        {
+            let a = tape.leaf(array![[1.0, 2.0], [3.0, 4.0]]);
+            let b = tape.leaf(array![[5.0, 6.0, 7.0], [8.0, 9.0, 1.0]]);
+            let _ = a.matmul(b); // leaves a 2×3 buffer of non-zeros behind
+        }
+        tape.reset();
+        let a = tape.leaf(Array2::zeros((2, 0)));
+        let b = tape.leaf(Array2::zeros((0, 3)));
+        let y = a.matmul(b);
+        assert_eq!(y.value(), Array2::<f64>::zeros((2, 3)));
+    }
+}
