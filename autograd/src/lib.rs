@@ -77,6 +77,7 @@ mod float;
 pub mod gradients;
 pub mod higher_order;
 mod kernels;
+mod node;
 pub mod op;
 mod operators;
 mod ops;
