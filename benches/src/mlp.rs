@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use autograd::{Float, NodeId, Param, Tape};
+use autograd::{Float, Gradients, NodeId, Param, Tape};
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, Axis, Zip};
 
@@ -55,16 +55,17 @@ pub struct StepGrads<F: Float> {
 }
 
 /// Forward and backward on the tape (reset first; left reset afterwards so
-/// the parameters are no longer shared and SGD updates them in place).
-pub fn tape_grads<F: Float>(
+/// the parameters are no longer shared and SGD updates them in place):
+/// the loss, the gradients, and the node ids of the weights and biases.
+fn forward_backward<F: Float>(
     tape: &mut Tape<F>,
     mlp: &Mlp<F>,
     x: &Arc<Array2<F>>,
     labels: &[usize],
     reg: F,
-) -> StepGrads<F> {
+) -> (F, Gradients<F>, Vec<NodeId>, Vec<NodeId>) {
     tape.reset();
-    let (loss, mut grads, w_ids, b_ids) = {
+    let result = {
         let tape = &*tape;
         let ws: Vec<_> = mlp.weights.iter().map(|w| tape.param(w)).collect();
         let bs: Vec<_> = mlp.biases.iter().map(|b| tape.param(b)).collect();
@@ -86,6 +87,19 @@ pub fn tape_grads<F: Float>(
         (loss.item(), loss.backward(), ids(&ws), ids(&bs))
     };
     tape.reset();
+    result
+}
+
+/// Forward and backward on the tape, returning owned gradients (to compare
+/// with [`hand_grads`]).
+pub fn tape_grads<F: Float>(
+    tape: &mut Tape<F>,
+    mlp: &Mlp<F>,
+    x: &Arc<Array2<F>>,
+    labels: &[usize],
+    reg: F,
+) -> StepGrads<F> {
+    let (loss, mut grads, w_ids, b_ids) = forward_backward(tape, mlp, x, labels, reg);
     let mut take = |ids: Vec<NodeId>| -> Vec<Array2<F>> {
         ids.into_iter()
             .map(|id| grads.take_by_id(id).expect("every parameter is used"))
@@ -98,6 +112,28 @@ pub fn tape_grads<F: Float>(
         weights,
         biases,
     }
+}
+
+/// One training step as a user writes it: forward, backward, and SGD
+/// applied straight from the borrowed gradients. Dropping the `Gradients`
+/// afterwards hands every gradient buffer back to autograd's cache, so the
+/// next step's weight gradients reuse them instead of allocating (and
+/// page-faulting in) megabytes of fresh memory. Returns the loss.
+pub fn tape_step<F: Float>(
+    tape: &mut Tape<F>,
+    mlp: &mut Mlp<F>,
+    x: &Arc<Array2<F>>,
+    labels: &[usize],
+    reg: F,
+    lr: F,
+) -> F {
+    let (loss, grads, w_ids, b_ids) = forward_backward(tape, mlp, x, labels, reg);
+    let params = mlp.weights.iter_mut().zip(w_ids);
+    for (p, id) in params.chain(mlp.biases.iter_mut().zip(b_ids)) {
+        let g = grads.get_by_id(id).expect("every parameter is used");
+        p.update(|v| v.scaled_add(-lr, g));
+    }
+    loss
 }
 
 /// The same forward and backward written by hand with ndarray.
@@ -270,5 +306,29 @@ mod tests {
             sgd(&mut mlp, &g, 0.5);
         }
         assert!(tape_grads(&mut tape, &mlp, &x, &labels, 1e-2).loss < t.loss);
+    }
+
+    #[test]
+    fn tape_step_is_tape_grads_then_sgd_bit_for_bit() {
+        let mut rng = SplitMix::new(5);
+        let mut a = Mlp::<f32>::new(&[10, 6, 4], 2);
+        let mut b = Mlp::<f32>::new(&[10, 6, 4], 2);
+        let x = Arc::new(rng.matrix(5, 10, 1.0));
+        let labels = rng.labels(5, 4);
+        let mut tape = Tape::new();
+        for _ in 0..3 {
+            let loss = tape_step(&mut tape, &mut a, &x, &labels, 1e-3, 0.1);
+            let g = tape_grads(&mut tape, &b, &x, &labels, 1e-3);
+            sgd(&mut b, &g, 0.1);
+            assert_eq!(loss, g.loss);
+        }
+        for (p, q) in a
+            .weights
+            .iter()
+            .chain(&a.biases)
+            .zip(b.weights.iter().chain(&b.biases))
+        {
+            assert_eq!(p.value(), q.value());
+        }
     }
 }
