@@ -14,6 +14,7 @@ use std::panic::Location;
 
 use ndarray::Array2;
 
+use crate::kernels::lane_sum;
 use crate::tape::NodeId;
 use crate::{Float, Shape};
 
@@ -90,21 +91,12 @@ pub(crate) fn first_non_finite<F: Float>(a: &Array2<F>) -> Option<((usize, usize
 }
 
 /// Whether every value is finite, in a branch-free pass the compiler
-/// vectorizes: `x · 0` is 0 for finite `x` and NaN for ±∞ or NaN, and
-/// eight independent accumulators stay 0 unless one is poisoned. (A
-/// short-circuiting `all(is_finite)` costs a branch per element; this scan
-/// keeps anomaly mode cheap on large activations.)
+/// vectorizes: `x · 0` is 0 for finite `x` and NaN for ±∞ or NaN, so the
+/// sum is 0 unless some value is poisoned. (A short-circuiting
+/// `all(is_finite)` costs a branch per element; this scan keeps anomaly
+/// mode cheap on large activations.)
 fn all_finite<F: Float>(values: &[F]) -> bool {
-    const LANES: usize = 8;
-    let mut acc = [F::zero(); LANES];
-    let chunks = values.chunks_exact(LANES);
-    let rest = chunks.remainder();
-    for chunk in chunks {
-        for (a, &x) in acc.iter_mut().zip(chunk) {
-            *a += x * F::zero();
-        }
-    }
-    acc.iter().all(|a| *a == F::zero()) && rest.iter().all(|x| x.is_finite())
+    lane_sum(values, |x| x * F::zero()) == F::zero()
 }
 
 #[cfg(test)]

@@ -56,6 +56,30 @@ fn collect<F: Float>(
     }
 }
 
+/// `Σ f(x)` over `values`, with eight independent partial sums combined at
+/// the end.
+///
+/// A single running sum is a chain of dependent adds the compiler may not
+/// reorder (float addition is not associative), so it runs one element per
+/// add latency and is not vectorized; eight lanes let it use SIMD adds
+/// (`sum_squares` forward went from 12.5M to 2.8M instructions over 5 W2
+/// steps). The order of additions depends only on the slice length, so
+/// results are bitwise reproducible run to run.
+#[inline]
+pub(crate) fn lane_sum<F: Float>(values: &[F], f: impl Fn(F) -> F) -> F {
+    const LANES: usize = 8;
+    let mut acc = [F::zero(); LANES];
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (a, &x) in acc.iter_mut().zip(chunk) {
+            *a += f(x);
+        }
+    }
+    let tail = rest.iter().fold(F::zero(), |acc, &x| acc + f(x));
+    acc.iter().fold(tail, |total, &a| total + a)
+}
+
 /// Returns `a`'s buffer to this thread's cache.
 pub(crate) fn recycle<F: Float>(a: Array2<F>) {
     F::with_pool(|p| p.give(a));
