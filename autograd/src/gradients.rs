@@ -6,7 +6,11 @@
 //! needs nothing more. Nodes that no gradient-requiring leaf reaches are
 //! skipped, and an op's backward is called only for inputs that need it, so
 //! no gradient nobody asked for is ever computed. Fan-out accumulates:
-//! `x + x` gives `∂/∂x = 2`.
+//! `x + x` gives `∂/∂x = 2`, each later contribution added in place
+//! ([`Op::backward_accumulate`]). One refinement of the order: a leaf's
+//! first contribution is held back until a second arrives, so that a
+//! matmul ([`Op::prefers_fresh_gradient`]) writes a weight's gradient
+//! before the L2 penalty adds to it, not after.
 
 use std::ops::Index;
 
@@ -15,7 +19,8 @@ use smallvec::SmallVec;
 
 use crate::anomaly::{Anomaly, Pass, first_non_finite};
 use crate::kernels::add_into;
-use crate::op::BackwardCtx;
+use crate::node::Node;
+use crate::op::{BackwardCtx, Op};
 use crate::tape::{NodeId, NodeKind};
 use crate::{Error, Float, Result, Shape, Tape, Var};
 
@@ -108,6 +113,7 @@ pub(crate) fn sweep<F: Float>(
     if nodes[root.0].requires_grad {
         grads[root.0] = Some(upstream);
     }
+    let mut held = SmallVec::<[Held; 4]>::new();
     for i in (0..=root.0).rev() {
         let node = &nodes[i];
         let NodeKind::Op(op) = &node.kind else {
@@ -152,10 +158,18 @@ pub(crate) fn sweep<F: Float>(
                 continue;
             }
             // In anomaly mode each contribution is checked on its own, so
-            // it is computed separately rather than fused into the total.
-            if !checking && let Some(total) = &mut earlier[input.0] {
-                op.backward_accumulate(&ctx, wrt, total);
-                continue;
+            // it is computed separately rather than fused into the total
+            // (or held back).
+            if !checking {
+                if let Some(total) = &mut earlier[input.0] {
+                    op.backward_accumulate(&ctx, wrt, total);
+                    continue;
+                }
+                if matches!(nodes[input.0].kind, NodeKind::Leaf { .. })
+                    && hold_or_combine(&mut held, &nodes, earlier, rest, i, &ctx, wrt, input.0)
+                {
+                    continue;
+                }
             }
             let grad = op.backward(&ctx, wrt);
             if checking && let Some((element, value)) = first_non_finite(&grad) {
@@ -184,8 +198,110 @@ pub(crate) fn sweep<F: Float>(
             }
         }
     }
+    // Leaves with a single consumer: their held contribution is the whole
+    // gradient.
+    for first in held {
+        let (earlier, rest) = grads.split_at_mut(first.node);
+        let upstream = rest[0].as_ref().expect("swept");
+        earlier[first.leaf] = Some(first.backward(&nodes, upstream));
+    }
     Ok(Gradients {
         tape_id: tape.id(),
         grads,
     })
+}
+
+/// The first two contributions to `leaf`'s empty gradient slot from node
+/// `i` (`op`, input `wrt`): the first is held back unless its op prefers a
+/// fresh buffer; with the second, whichever of the two prefers a fresh
+/// buffer writes and the other adds. Returns false when the caller should
+/// compute the contribution itself (into the empty slot).
+///
+/// Out of line: it runs at most twice per leaf, and keeping it out of the
+/// sweep's loop leaves that loop as tight as before (W1 benchmark).
+#[inline(never)]
+#[allow(clippy::too_many_arguments)] // the sweep's loop state
+fn hold_or_combine<F: Float>(
+    held: &mut SmallVec<[Held; 4]>,
+    nodes: &[Node<F>],
+    earlier: &mut [Option<Array2<F>>],
+    rest: &[Option<Array2<F>>],
+    i: usize,
+    ctx: &BackwardCtx<'_, F>,
+    wrt: usize,
+    leaf: usize,
+) -> bool {
+    let NodeKind::Op(op) = &nodes[i].kind else {
+        unreachable!("only op nodes contribute gradients")
+    };
+    let Some(at) = held.iter().position(|h| h.leaf == leaf) else {
+        if op.prefers_fresh_gradient() {
+            return false;
+        }
+        held.push(Held { leaf, node: i, wrt });
+        return true;
+    };
+    let first = held.swap_remove(at);
+    let first_upstream = rest[first.node - i].as_ref().expect("swept");
+    let total = if op.prefers_fresh_gradient() {
+        let mut total = op.backward(ctx, wrt);
+        first.accumulate(nodes, first_upstream, &mut total);
+        total
+    } else {
+        let mut total = first.backward(nodes, first_upstream);
+        op.backward_accumulate(ctx, wrt, &mut total);
+        total
+    };
+    earlier[leaf] = Some(total);
+    true
+}
+
+/// A leaf's first gradient contribution, not yet computed: the sweep holds
+/// it until a second one arrives (or the sweep ends), so that if that one
+/// prefers a fresh buffer ([`Op::prefers_fresh_gradient`], a matmul) it can
+/// write first. Same-order sums otherwise, so results stay reproducible.
+struct Held {
+    /// The leaf receiving the gradient.
+    leaf: usize,
+    /// The consumer that contributes it, and which of its inputs the leaf is.
+    node: usize,
+    wrt: usize,
+}
+
+impl Held {
+    /// The contribution as a new matrix.
+    fn backward<F: Float>(&self, nodes: &[Node<F>], upstream: &Array2<F>) -> Array2<F> {
+        with_ctx(nodes, self.node, upstream, |op, ctx| {
+            op.backward(ctx, self.wrt)
+        })
+    }
+
+    /// The contribution added into `total`.
+    fn accumulate<F: Float>(&self, nodes: &[Node<F>], upstream: &Array2<F>, total: &mut Array2<F>) {
+        with_ctx(nodes, self.node, upstream, |op, ctx| {
+            op.backward_accumulate(ctx, self.wrt, total)
+        })
+    }
+}
+
+/// Calls `f` with op node `k` and its backward context (for held
+/// contributions; the sweep's own loop builds contexts without collecting).
+fn with_ctx<F: Float, R>(
+    nodes: &[Node<F>],
+    k: usize,
+    upstream: &Array2<F>,
+    f: impl FnOnce(&dyn Op<F>, &BackwardCtx<'_, F>) -> R,
+) -> R {
+    let node = &nodes[k];
+    let NodeKind::Op(op) = &node.kind else {
+        unreachable!("only op nodes contribute gradients")
+    };
+    let inputs: SmallVec<[&Array2<F>; 2]> =
+        node.inputs.iter().map(|j| &*nodes[j.0].value).collect();
+    let ctx = BackwardCtx {
+        inputs: &inputs,
+        output: &node.value,
+        upstream,
+    };
+    f(op.as_ref(), &ctx)
 }

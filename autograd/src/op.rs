@@ -94,6 +94,18 @@ pub trait Op<F: Float>: 'static {
         crate::kernels::add_into(total, &self.backward(ctx, wrt));
     }
 
+    /// True when [`Op::backward`] into a fresh buffer is much cheaper than
+    /// [`Op::backward_accumulate`] into an existing one. Matmul says so: a
+    /// GEMM with β = 0 only writes its output, while with β = 1 it also
+    /// reads it back tile by tile. For a leaf (a parameter), the sweep then
+    /// lets this op write the gradient first and adds the other consumers'
+    /// contributions after it, whatever order they were recorded in: L2 on
+    /// a weight, recorded after the forward pass, no longer makes the
+    /// weight-gradient GEMM read its output.
+    fn prefers_fresh_gradient(&self) -> bool {
+        false
+    }
+
     /// [`Op::backward`] written with tape ops, so the gradient is a node
     /// that can be differentiated again (grad of grad, Hessian–vector
     /// products, gradient penalties). `None` means the op does not support

@@ -65,6 +65,9 @@ impl<F: Float> Op<F> for MatMul {
             general_mat_mul(F::one(), &a.t(), g, F::one(), total);
         }
     }
+    fn prefers_fresh_gradient(&self) -> bool {
+        true
+    }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {
         let (a, b, g) = (ctx.inputs[0], ctx.inputs[1], ctx.upstream);
         Some(if wrt == 0 {

@@ -11,7 +11,7 @@
 
 use ndarray::Array2;
 
-use crate::kernels::{lane_sum, map1, scratch};
+use crate::kernels::{acc1, lane_sum, map1, scratch};
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
@@ -38,6 +38,13 @@ impl<F: Float> Op<F> for SumSquares {
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         let twice_g = ctx.upstream[[0, 0]] + ctx.upstream[[0, 0]];
         map1(ctx.inputs[0], |x| twice_g * x)
+    }
+    /// Adds `2g·x` straight into the total: when L2 is recorded before the
+    /// forward pass, or a matmul wrote the weight gradient first, this saves
+    /// a full-size temporary and a pass over it.
+    fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize, total: &mut Array2<F>) {
+        let twice_g = ctx.upstream[[0, 0]] + ctx.upstream[[0, 0]];
+        acc1(total, ctx.inputs[0], |x| twice_g * x);
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
         let x = ctx.inputs[0];
@@ -84,5 +91,15 @@ mod tests {
         assert_eq!(y.item(), 1.0 + 4.0 + 0.25 + 9.0 + 1.0);
         let g = y.backward_with(array![[-1.5]]);
         assert_eq!(g[x], array![[-3.0, 6.0, 0.0], [-1.5, -9.0, 3.0]]);
+    }
+
+    #[test]
+    fn accumulates_in_place_beside_another_consumer() {
+        // y = Σx² + 3·Σx²; ∂y/∂x = 2x·(1 + 3), times the upstream −1.5.
+        let tape = Tape::new();
+        let x = tape.leaf(array![[1.0, -2.0], [0.5, 4.0]]);
+        let y = x.sum_squares() + x.sum_squares() * 3.0;
+        let g = y.backward_with(array![[-1.5]]);
+        assert_eq!(g[x], array![[-12.0, 24.0], [-6.0, -48.0]]);
     }
 }
