@@ -143,7 +143,7 @@ fn column_sums<F: Float>(grad: &Array2<F>) -> Array2<F> {
     sums
 }
 
-/// The m×1 column of row sums, each row summed in eight lanes
+/// The m×1 column of row sums, each row summed in independent lanes
 /// ([`crate::kernels::lane_sum`]).
 fn row_sums<F: Float>(grad: &Array2<F>) -> Array2<F> {
     let (rows, cols) = grad.dim();
