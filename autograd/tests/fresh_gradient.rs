@@ -82,76 +82,63 @@ fn expected(total_factor: f64) -> Array2<f64> {
     array![[1.0, -2.0], [0.5, 3.0]] * total_factor
 }
 
-#[test]
-fn the_fresh_preferring_consumer_writes_first_when_recorded_first() {
+/// Records one `Scale` consumer of a 2×2 leaf per `(tag, factor, fresh)`,
+/// in order, each feeding `weighted`; optionally through an intermediate
+/// `x·1` instead of the leaf itself. Checks ∂L/∂x against the hand-computed
+/// (Σ factors)·G and returns the sweep's call log.
+fn sweep_log(consumers: &[(&'static str, f64, bool)], through_intermediate: bool) -> Vec<String> {
     let log = Log::default();
     let tape = Tape::new();
     let x = tape.leaf(x0());
-    let a = weighted(scale(x, "gemm", 2.0, true, &log));
-    let b = weighted(scale(x, "penalty", 3.0, false, &log));
-    let g = (a + b).backward();
-    // Reverse order would run "penalty" first; it is held instead.
-    assert_eq!(*log.borrow(), ["gemm fresh", "penalty add"]);
-    assert_eq!(g[x], expected(5.0));
+    let input = if through_intermediate { x * 1.0 } else { x };
+    let loss = consumers
+        .iter()
+        .map(|&(tag, factor, fresh)| weighted(scale(input, tag, factor, fresh, &log)))
+        .reduce(|a, b| a + b)
+        .expect("at least one consumer");
+    let g = loss.backward();
+    let total: f64 = consumers.iter().map(|c| c.1).sum();
+    assert_eq!(g[x], expected(total));
+    log.take()
+}
+
+#[test]
+fn the_fresh_preferring_consumer_writes_first_when_recorded_first() {
+    // Plain reverse order would run "penalty" first; it is held instead.
+    let log = sweep_log(&[("gemm", 2.0, true), ("penalty", 3.0, false)], false);
+    assert_eq!(log, ["gemm fresh", "penalty add"]);
 }
 
 #[test]
 fn the_fresh_preferring_consumer_writes_first_when_recorded_last() {
-    let log = Log::default();
-    let tape = Tape::new();
-    let x = tape.leaf(x0());
-    let b = weighted(scale(x, "penalty", 3.0, false, &log));
-    let a = weighted(scale(x, "gemm", 2.0, true, &log));
-    let g = (b + a).backward();
-    assert_eq!(*log.borrow(), ["gemm fresh", "penalty add"]);
-    assert_eq!(g[x], expected(5.0));
+    let log = sweep_log(&[("penalty", 3.0, false), ("gemm", 2.0, true)], false);
+    assert_eq!(log, ["gemm fresh", "penalty add"]);
 }
 
 #[test]
 fn other_consumers_keep_reverse_order() {
-    let log = Log::default();
-    let tape = Tape::new();
-    let x = tape.leaf(x0());
-    let p = weighted(scale(x, "first", 2.0, false, &log));
-    let q = weighted(scale(x, "second", 3.0, false, &log));
-    let r = weighted(scale(x, "third", -1.0, false, &log));
-    let g = (p + q + r).backward();
-    assert_eq!(*log.borrow(), ["third fresh", "second add", "first add"]);
-    assert_eq!(g[x], expected(4.0));
+    let consumers = [
+        ("first", 2.0, false),
+        ("second", 3.0, false),
+        ("third", -1.0, false),
+    ];
+    let log = sweep_log(&consumers, false);
+    assert_eq!(log, ["third fresh", "second add", "first add"]);
 }
 
 #[test]
 fn a_single_held_consumer_is_computed_at_the_end() {
-    let log = Log::default();
-    let tape = Tape::new();
-    let x = tape.leaf(x0());
-    let g = weighted(scale(x, "only", 2.5, false, &log)).backward();
-    assert_eq!(*log.borrow(), ["only fresh"]);
-    assert_eq!(g[x], expected(2.5));
+    assert_eq!(sweep_log(&[("only", 2.5, false)], false), ["only fresh"]);
 }
 
 #[test]
 fn intermediate_nodes_are_not_held() {
     // Only leaves are held: an intermediate's gradient is needed as soon as
-    // the sweep reaches it.
-    let log = Log::default();
-    let tape = Tape::new();
-    let x = tape.leaf(x0());
-    let h = x * 1.0;
-    let b = weighted(scale(h, "penalty", 3.0, false, &log));
-    let a = weighted(scale(h, "gemm", 2.0, true, &log));
-    let g = (b + a).backward();
-    assert_eq!(*log.borrow(), ["gemm fresh", "penalty add"]);
-    assert_eq!(g[x], expected(5.0));
-    let log2 = Log::default();
-    let tape = Tape::new();
-    let x = tape.leaf(x0());
-    let h = x * 1.0;
-    let a = weighted(scale(h, "gemm", 2.0, true, &log2));
-    let b = weighted(scale(h, "penalty", 3.0, false, &log2));
-    let g = (a + b).backward();
-    assert_eq!(*log2.borrow(), ["penalty fresh", "gemm add"]);
-    assert_eq!(g[x], expected(5.0));
+    // the sweep reaches it, so its consumers run in plain reverse order.
+    let log = sweep_log(&[("penalty", 3.0, false), ("gemm", 2.0, true)], true);
+    assert_eq!(log, ["gemm fresh", "penalty add"]);
+    let log = sweep_log(&[("gemm", 2.0, true), ("penalty", 3.0, false)], true);
+    assert_eq!(log, ["penalty fresh", "gemm add"]);
 }
 
 #[test]
