@@ -7,10 +7,11 @@
 //! skipped, and an op's backward is called only for inputs that need it, so
 //! no gradient nobody asked for is ever computed. Fan-out accumulates:
 //! `x + x` gives `∂/∂x = 2`, each later contribution added in place
-//! ([`Op::backward_accumulate`]). One refinement of the order: a leaf's
-//! first contribution is held back until a second arrives, so that a
-//! matmul ([`Op::prefers_fresh_gradient`]) writes a weight's gradient
-//! before the L2 penalty adds to it, not after.
+//! ([`Op::backward_accumulate`]). One refinement of the order: for a leaf
+//! that a matmul consumes ([`Op::prefers_fresh_gradient`]), the first
+//! other contribution is held back until the matmul has written, so the
+//! weight-gradient GEMM runs with β = 0 and the L2 penalty adds to it,
+//! rather than the other way round.
 
 use std::ops::Index;
 
@@ -165,7 +166,7 @@ pub(crate) fn sweep<F: Float>(
                     op.backward_accumulate(&ctx, wrt, total);
                     continue;
                 }
-                if matches!(nodes[input.0].kind, NodeKind::Leaf { .. })
+                if nodes[input.0].fresh_consumer
                     && hold_or_combine(&mut held, &nodes, earlier, rest, i, &ctx, wrt, input.0)
                 {
                     continue;
@@ -211,14 +212,15 @@ pub(crate) fn sweep<F: Float>(
     })
 }
 
-/// The first two contributions to `leaf`'s empty gradient slot from node
-/// `i` (`op`, input `wrt`): the first is held back unless its op prefers a
-/// fresh buffer; with the second, whichever of the two prefers a fresh
-/// buffer writes and the other adds. Returns false when the caller should
-/// compute the contribution itself (into the empty slot).
+/// The first two contributions to the empty gradient slot of `leaf`, a
+/// leaf some matmul consumes, from node `i` (input `wrt`): the first is
+/// held back unless its op is the one preferring a fresh buffer; with the
+/// second, whichever of the two prefers a fresh buffer writes and the
+/// other adds. Returns false when the caller should compute the
+/// contribution itself (into the empty slot).
 ///
-/// Out of line: it runs at most twice per leaf, and keeping it out of the
-/// sweep's loop leaves that loop as tight as before (W1 benchmark).
+/// Out of line: it runs at most twice per such leaf, and keeping it out of
+/// the sweep's loop leaves that loop as tight as before (W1 benchmark).
 #[inline(never)]
 #[allow(clippy::too_many_arguments)] // the sweep's loop state
 fn hold_or_combine<F: Float>(
@@ -259,7 +261,8 @@ fn hold_or_combine<F: Float>(
 /// A leaf's first gradient contribution, not yet computed: the sweep holds
 /// it until a second one arrives (or the sweep ends), so that if that one
 /// prefers a fresh buffer ([`Op::prefers_fresh_gradient`], a matmul) it can
-/// write first. Same-order sums otherwise, so results stay reproducible.
+/// write first. Only leaves a matmul consumes are held; the order of the
+/// sums depends only on the graph, so results stay reproducible.
 struct Held {
     /// The leaf receiving the gradient.
     leaf: usize,

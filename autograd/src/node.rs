@@ -71,6 +71,10 @@ pub(crate) struct Node<F: Float> {
     /// True when some leaf requiring a gradient reaches this node; backward
     /// skips every node where this is false.
     pub(crate) requires_grad: bool,
+    /// True for a leaf that some op preferring to write its gradient fresh
+    /// (matmul, [`Op::prefers_fresh_gradient`]) consumes: the sweep holds
+    /// this leaf's other gradient contributions until that op has written.
+    pub(crate) fresh_consumer: bool,
     /// Where the user created the node (for listings and error reports).
     pub(crate) location: &'static Location<'static>,
 }
@@ -84,5 +88,18 @@ impl<F: Float> Node<F> {
             NodeKind::Constant => "constant".into(),
             NodeKind::Op(op) => op.label(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Node;
+
+    /// The size the type's doc promises (moves of up to 128 bytes are
+    /// register copies, not `memcpy` calls).
+    #[test]
+    fn a_node_fits_in_128_bytes() {
+        assert!(size_of::<Node<f32>>() <= 128, "{}", size_of::<Node<f32>>());
+        assert!(size_of::<Node<f64>>() <= 128, "{}", size_of::<Node<f64>>());
     }
 }

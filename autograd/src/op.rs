@@ -97,11 +97,12 @@ pub trait Op<F: Float>: 'static {
     /// True when [`Op::backward`] into a fresh buffer is much cheaper than
     /// [`Op::backward_accumulate`] into an existing one. Matmul says so: a
     /// GEMM with β = 0 only writes its output, while with β = 1 it also
-    /// reads it back tile by tile. For a leaf (a parameter), the sweep then
-    /// lets this op write the gradient first and adds the other consumers'
-    /// contributions after it, whatever order they were recorded in: L2 on
-    /// a weight, recorded after the forward pass, no longer makes the
-    /// weight-gradient GEMM read its output.
+    /// reads it back tile by tile. For a leaf (a parameter) such an op
+    /// consumes, the sweep lets it write the gradient first and adds the
+    /// other consumers' contributions after it, whatever order they were
+    /// recorded in: L2 on a weight, recorded after the forward pass, no
+    /// longer makes the weight-gradient GEMM read its output. Asked once
+    /// per recorded node, on the concrete op type, before it is boxed.
     fn prefers_fresh_gradient(&self) -> bool {
         false
     }

@@ -206,7 +206,12 @@ impl<F: Float> Tape<F> {
     /// This is how custom ops (see [`Op`]) are used.
     #[track_caller]
     pub fn try_apply<O: Op<F>>(&self, op: O, inputs: &[Var<'_, F>]) -> Result<Var<'_, F>> {
-        self.record(Box::new(op), inputs, Location::caller())
+        let fresh = op.prefers_fresh_gradient();
+        let out = self.record(Box::new(op), inputs, Location::caller())?;
+        if fresh {
+            self.mark_fresh_consumer(inputs);
+        }
+        Ok(out)
     }
 
     #[track_caller]
@@ -216,6 +221,7 @@ impl<F: Float> Tape<F> {
             inputs: SmallVec::new(),
             value,
             requires_grad,
+            fresh_consumer: false,
             location: Location::caller(),
         };
         let bad = self
@@ -248,6 +254,8 @@ impl<F: Float> Tape<F> {
 
     /// The one place where op nodes are created: checks that the inputs are
     /// ours, validates shapes, runs forward, and logs decisions if asked.
+    /// Callers that know the op's type then flag the leaves it reads if it
+    /// prefers fresh gradients ([`Tape::mark_fresh_consumer`]).
     pub(crate) fn record(
         &self,
         op: Box<dyn Op<F>>,
@@ -294,6 +302,21 @@ impl<F: Float> Tape<F> {
         Ok(Var::new(self, self.append(node)))
     }
 
+    /// Flags the leaves among `inputs` as consumed by an op that prefers to
+    /// write their gradient fresh (see `gradients::hold_or_combine`). Called
+    /// where the op's type is known, after recording it: there
+    /// `prefers_fresh_gradient` is a constant, so other ops pay nothing.
+    #[cold]
+    pub(crate) fn mark_fresh_consumer(&self, inputs: &[Var<'_, F>]) {
+        let mut nodes = self.nodes.borrow_mut();
+        for v in inputs {
+            let node = &mut nodes[v.id().0];
+            if matches!(node.kind, NodeKind::Leaf { .. }) {
+                node.fresh_consumer = true;
+            }
+        }
+    }
+
     /// The rest of [`Tape::record`] once the inputs are gathered: validates
     /// shapes, runs forward, checks for anomalies and logs decisions.
     #[inline(always)]
@@ -338,6 +361,7 @@ impl<F: Float> Tape<F> {
         }
         Ok(Node {
             requires_grad,
+            fresh_consumer: false,
             kind: NodeKind::Op(op),
             inputs: ids,
             value: Value::Owned(value),

@@ -150,14 +150,14 @@ impl<'t, F: Float> Var<'t, F> {
     /// Used by every op's `try_` method.
     #[track_caller]
     pub(crate) fn record<O: Op<F>>(self, op: O, inputs: &[Var<'t, F>]) -> Result<Var<'t, F>> {
-        self.tape.record(Box::new(op), inputs, Location::caller())
+        self.tape.try_apply(op, inputs)
     }
 
     /// [`Var::record`] for the panicking method forms: the panic message is
     /// the error's and the location is the user's line.
     #[track_caller]
     pub(crate) fn record_or_panic<O: Op<F>>(self, op: O, inputs: &[Var<'t, F>]) -> Var<'t, F> {
-        match self.tape.record(Box::new(op), inputs, Location::caller()) {
+        match self.tape.try_apply(op, inputs) {
             Ok(v) => v,
             Err(e) => panic!("{e}"),
         }
@@ -173,6 +173,7 @@ impl<F: Float> Tape<F> {
             inputs: Default::default(),
             value,
             requires_grad: false,
+            fresh_consumer: false,
             location: Location::caller(),
         });
         Var::new(self, NodeId(nodes.len() - 1))

@@ -1,7 +1,8 @@
 //! A leaf's gradient is written first by the consumer that prefers a fresh
 //! buffer (`Op::prefers_fresh_gradient`, i.e. matmul), whatever order the
 //! consumers were recorded in; every other case keeps the plain reverse
-//! order. Either way the gradient is the same sum.
+//! order (the sweep holds contributions only for leaves such an op
+//! consumes). Either way the gradient is the same sum.
 //!
 //! A custom op that logs which backward method the sweep called makes the
 //! order visible.
@@ -127,8 +128,25 @@ fn other_consumers_keep_reverse_order() {
 }
 
 #[test]
-fn a_single_held_consumer_is_computed_at_the_end() {
+fn a_single_consumer_computes_at_once() {
     assert_eq!(sweep_log(&[("only", 2.5, false)], false), ["only fresh"]);
+}
+
+#[test]
+fn a_held_contribution_with_no_second_is_computed_at_the_end() {
+    // A matmul-like consumer marks `x` but never reaches the loss, so the
+    // penalty's contribution is held to the end of the sweep: after the
+    // contribution to `y`, which the sweep reaches later.
+    let log = Log::default();
+    let tape = Tape::new();
+    let (x, y) = (tape.leaf(x0()), tape.leaf(x0()));
+    let _unused = scale(x, "gemm", 2.0, true, &log);
+    let other = weighted(scale(y, "other", -1.0, false, &log));
+    let penalty = weighted(scale(x, "penalty", 3.0, false, &log));
+    let g = (other + penalty).backward();
+    assert_eq!(*log.borrow(), ["other fresh", "penalty fresh"]);
+    assert_eq!(g[x], expected(3.0));
+    assert_eq!(g[y], expected(-1.0));
 }
 
 #[test]
