@@ -199,8 +199,8 @@ pub(crate) fn sweep<F: Float>(
             }
         }
     }
-    // Leaves with a single consumer: their held contribution is the whole
-    // gradient.
+    // Held contributions no matmul followed (its output does not reach the
+    // root): each is its leaf's whole gradient.
     for first in held {
         let (earlier, rest) = grads.split_at_mut(first.node);
         let upstream = rest[0].as_ref().expect("swept");

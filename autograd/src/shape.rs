@@ -200,14 +200,15 @@ mod tests {
 
     #[test]
     fn reductions_agree_across_layouts_and_edge_shapes() {
-        // 3×11 (a row longer than the eight summing lanes) in row-major
-        // order and as a column-major copy of the same matrix.
-        let g = Array2::from_shape_fn((3, 11), |(i, j)| (i * 11 + j) as f64 - 7.5);
-        let mut f_order = Array2::zeros((3, 11).f());
+        // 3×19 (a row longer than the sixteen summing lanes, with a tail)
+        // in row-major order and as a column-major copy of the same matrix.
+        // Halves of integers: every order of summation is exact.
+        let g = Array2::from_shape_fn((3, 19), |(i, j)| (i * 19 + j) as f64 - 7.5);
+        let mut f_order = Array2::zeros((3, 19).f());
         f_order.assign(&g);
         for grad in [&g, &f_order] {
             assert_eq!(
-                reduce_to_shape(grad, Shape::new(1, 11)),
+                reduce_to_shape(grad, Shape::new(1, 19)),
                 g.sum_axis(Axis(0)).insert_axis(Axis(0))
             );
             assert_eq!(
@@ -215,7 +216,7 @@ mod tests {
                 g.sum_axis(Axis(1)).insert_axis(Axis(1))
             );
             assert_eq!(reduce_to_shape(grad, Shape::new(1, 1)), array![[g.sum()]]);
-            assert_eq!(reduce_to_shape(grad, Shape::new(3, 11)), g);
+            assert_eq!(reduce_to_shape(grad, Shape::new(3, 19)), g);
         }
         // No rows or no columns: sums of nothing are zero.
         let empty = Array2::<f64>::zeros((0, 4));

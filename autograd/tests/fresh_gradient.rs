@@ -197,3 +197,24 @@ fn l2_after_the_forward_pass_gives_the_same_weight_gradient() {
         assert_eq!(first[w], second[w]);
     }
 }
+
+/// A leaf read twice by one elementwise node (held, then combined within
+/// that same node) and twice by one matmul.
+#[test]
+fn a_leaf_read_twice_by_each_consumer() {
+    let x0 = array![[1.0, 2.0], [-1.0, 3.0]];
+    let u0 = array![[1.0, -2.0], [0.5, 3.0]];
+    let v0 = array![[2.0, 1.0], [-1.0, 0.5]];
+    // L = Σ U⊙(X·X) + Σ V⊙(X⊙X): ∂L/∂X = U·Xᵀ + Xᵀ·U + 2V⊙X.
+    let want = u0.dot(&x0.t()) + x0.t().dot(&u0) + &v0 * &x0 * 2.0;
+    for square_first in [false, true] {
+        let tape = Tape::new();
+        let x = tape.leaf(x0.clone());
+        let (u, v) = (tape.constant(u0.clone()), tape.constant(v0.clone()));
+        let early = square_first.then(|| (x * x * v).sum());
+        let product = (x.matmul(x) * u).sum();
+        let square = early.unwrap_or_else(|| (x * x * v).sum());
+        let g = (product + square).backward();
+        assert_eq!(g[x], want, "square first: {square_first}");
+    }
+}
