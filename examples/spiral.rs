@@ -45,7 +45,7 @@ fn train(
             let s = scores(tape.constant(x.clone()), &leaves);
             let w: Vec<_> = weights.iter().map(|&i| leaves[i]).collect();
             let l = loss(s, labels, &w);
-            let ids: Vec<_> = leaves.iter().map(|v| v.id()).collect();
+            let ids: Vec<_> = leaves.iter().map(|v| v.key()).collect();
             (l.item(), l.backward(), ids)
         };
         if it % (iterations / 10).max(1) == 0 {
@@ -56,7 +56,7 @@ fn train(
         }
         tape.reset(); // release the shared parameters so updates happen in place
         for (p, id) in params.iter_mut().zip(ids) {
-            let g = grads.get_by_id(id).expect("every parameter is used");
+            let g = grads.get_by_key(id).expect("every parameter is used");
             p.update(|v| v.scaled_add(-STEP, g));
         }
     }

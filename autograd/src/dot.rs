@@ -6,26 +6,81 @@
 //! line, its shape, a summary of its value and (if given) of its gradient;
 //! edges run from inputs to the node that consumes them, labelled with the
 //! argument position when an op takes several. Leaves are blue, constants
-//! grey and dashed, and ops that need no gradient have grey text.
+//! grey and dashed, and ops that need no gradient have grey text. An
+//! operand that a broadcasting op stretched (a 1×n bias added to an m×n
+//! matrix) gets a bold orange edge saying so, because its gradient is the
+//! upstream gradient summed over the stretched axis. A legend explains all
+//! of this in the picture itself ([`DotOptions`]).
 
 use std::fmt::Write as _;
 
 use ndarray::Array2;
 
+use crate::dot_legend::legend;
+use crate::registry::{ShapeRule, all_ops};
 use crate::tape::NodeKind;
-use crate::{Float, Gradients, Shape, Tape};
+use crate::{Error, Float, Gradients, Result, Shape, Tape};
 
 /// At most this many elements are printed in full; larger matrices are
 /// summarized as min / mean / max.
 const SHOW_ALL_UP_TO: usize = 4;
 
+/// What [`Tape::to_dot_with`] draws besides the nodes and edges.
+///
+/// The default (what [`Tape::to_dot`] uses) draws the legend and keeps
+/// source lines in tooltips only, which an SVG viewer shows on hover but a
+/// PNG loses; turn on [`DotOptions::source_lines`] for a picture to print.
+///
+/// ```
+/// use autograd::{DotOptions, Tape};
+/// use ndarray::array;
+///
+/// let tape = Tape::new();
+/// let x = tape.leaf(array![[1.0, 2.0]]);
+/// let _ = x.relu().sum();
+/// let dot = tape.to_dot_with(None, &DotOptions::default().source_lines(true).legend(false));
+/// assert!(dot.contains(&format!("at {}:", file!())));
+/// assert!(!dot.contains("legend"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DotOptions {
+    legend: bool,
+    source_lines: bool,
+}
+
+impl Default for DotOptions {
+    fn default() -> Self {
+        DotOptions {
+            legend: true,
+            source_lines: false,
+        }
+    }
+}
+
+impl DotOptions {
+    /// Draw a legend box explaining colours, edge labels, broadcasting and
+    /// what `grad` means (on by default).
+    pub fn legend(mut self, on: bool) -> Self {
+        self.legend = on;
+        self
+    }
+
+    /// Print the source line that created each node in its box (off by
+    /// default: it is always in the node's tooltip).
+    pub fn source_lines(mut self, on: bool) -> Self {
+        self.source_lines = on;
+        self
+    }
+}
+
 impl<F: Float> Tape<F> {
     /// The tape as a Graphviz `digraph` (node `%i` is `n{i}`), with gradient
-    /// summaries when `grads` is given.
+    /// summaries when `grads` is given, and a legend
+    /// ([`DotOptions::default`]).
     ///
-    /// `grads` must come from a backward pass on this tape (since its last
-    /// [`reset`](Tape::reset)); nodes it holds no gradient for are shown as
-    /// `grad: none`.
+    /// `grads` must come from a backward pass on this tape as recorded now
+    /// (since its last [`reset`](Tape::reset)); nodes it holds no gradient
+    /// for are shown as `grad: none`.
     ///
     /// ```
     /// use autograd::Tape;
@@ -43,10 +98,50 @@ impl<F: Float> Tape<F> {
     /// assert!(dot.contains(r"grad: [[1], [2]]"));          // ∂loss/∂w = xᵀ
     /// // Save and render: std::fs::write("tape.dot", dot), then `dot -Tsvg`.
     /// ```
+    ///
+    /// # Panics
+    /// If `grads` came from another tape, or from this tape before a reset
+    /// (see [`Tape::try_to_dot`]).
+    #[track_caller]
     pub fn to_dot(&self, grads: Option<&Gradients<F>>) -> String {
+        match self.try_to_dot(grads, &DotOptions::default()) {
+            Ok(dot) => dot,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`Tape::to_dot`] with [`DotOptions`].
+    ///
+    /// # Panics
+    /// As [`Tape::to_dot`].
+    #[track_caller]
+    pub fn to_dot_with(&self, grads: Option<&Gradients<F>>, options: &DotOptions) -> String {
+        match self.try_to_dot(grads, options) {
+            Ok(dot) => dot,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`Tape::to_dot_with`], returning [`Error::ForeignNode`] when `grads`
+    /// came from another tape or from this tape before a reset, instead of
+    /// drawing another recording's numbers on these nodes.
+    pub fn try_to_dot(&self, grads: Option<&Gradients<F>>, options: &DotOptions) -> Result<String> {
+        if let Some(g) = grads
+            && !g.belong_to(self)
+        {
+            return Err(Error::ForeignNode {
+                context: "Tape::to_dot",
+            });
+        }
+        let broadcasting: Vec<&str> = all_ops()
+            .iter()
+            .filter(|s| s.shapes == ShapeRule::Broadcast)
+            .map(|s| s.name)
+            .collect();
         let nodes = self.nodes.borrow();
         let mut out = String::from(
-            "digraph tape {\n  node [shape=box, fontname=\"monospace\", fontsize=10];\n",
+            "digraph tape {\n  node [shape=box, fontname=\"monospace\", fontsize=10];\n  \
+             edge [fontname=\"monospace\", fontsize=9];\n",
         );
         for (i, node) in nodes.iter().enumerate() {
             let mut text = vec![
@@ -61,11 +156,15 @@ impl<F: Float> Tape<F> {
                 format!("value: {}", summary(&node.value)),
             ];
             if let Some(g) = grads {
-                let grad = match g.get_by_id(crate::NodeId(i)) {
+                let grad = match g.get_index(i) {
                     Some(grad) => summary(grad),
                     None => "none".into(),
                 };
                 text.push(format!("grad: {grad}"));
+            }
+            let location = format!("{}:{}", node.location.file(), node.location.line());
+            if options.source_lines {
+                text.push(format!("at {location}"));
             }
             let label: Vec<String> = text.iter().map(|t| escape(t)).collect();
             let style = match (&node.kind, node.requires_grad) {
@@ -76,25 +175,39 @@ impl<F: Float> Tape<F> {
                 (NodeKind::Op(_), false) => ", color=\"gray60\", fontcolor=\"gray35\"",
                 (NodeKind::Op(_), true) => "",
             };
-            let location = format!("{}:{}", node.location.file(), node.location.line());
             let _ = writeln!(
                 out,
                 "  n{i} [label=\"{}\", tooltip=\"{}\"{style}];",
                 label.join("\\n"),
                 escape(&location),
             );
+            let output = Shape::of(&node.value);
+            let broadcasts = match &node.kind {
+                NodeKind::Op(op) => broadcasting.contains(&op.name()),
+                _ => false,
+            };
             let several = node.inputs.len() > 1;
             for (arg, input) in node.inputs.iter().enumerate() {
                 let j = input.index();
-                if several {
+                let shape = Shape::of(&nodes[j].value);
+                if broadcasts && shape != output {
+                    let _ = writeln!(
+                        out,
+                        "  n{j} -> n{i} [label=\"{arg}: broadcast {shape} → {output}\", \
+                         style=bold, color=\"darkorange3\", fontcolor=\"darkorange3\"];"
+                    );
+                } else if several {
                     let _ = writeln!(out, "  n{j} -> n{i} [label=\"{arg}\"];");
                 } else {
                     let _ = writeln!(out, "  n{j} -> n{i};");
                 }
             }
         }
+        if options.legend {
+            out.push_str(&legend(grads.is_some()));
+        }
         out.push_str("}\n");
-        out
+        Ok(out)
     }
 }
 
@@ -168,8 +281,8 @@ fn number(x: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape, number, summary};
-    use crate::Tape;
+    use super::{DotOptions, escape, number, summary};
+    use crate::{Error, Tape};
     use ndarray::{Array2, array};
 
     #[test]
@@ -233,6 +346,75 @@ mod tests {
         let dot = tape.to_dot(None);
         let relu = dot.lines().find(|l| l.contains("relu(%0)")).unwrap();
         assert!(relu.contains("fontcolor=\"gray35\""));
+    }
+
+    #[test]
+    fn broadcast_operands_are_marked_on_their_edge() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[1.0, 2.0], [3.0, 4.0]]);
+        let b = tape.leaf(array![[0.5, -0.5]]);
+        let w = tape.leaf(array![[1.0], [1.0]]);
+        let _ = (x + b).matmul(w).sum();
+        let dot = tape.to_dot(None);
+        assert!(dot.contains("n0 -> n3 [label=\"0\"];"), "{dot}");
+        assert!(
+            dot.contains("n1 -> n3 [label=\"1: broadcast 1×2 → 2×2\", style=bold"),
+            "{dot}"
+        );
+        // matmul's operands differ in shape from its output without broadcasting.
+        assert!(dot.contains("n3 -> n4 [label=\"0\"];"), "{dot}");
+        assert!(dot.contains("n2 -> n4 [label=\"1\"];"), "{dot}");
+        assert_eq!(dot.matches("broadcast 1×2").count(), 1);
+    }
+
+    #[test]
+    fn legend_by_default_and_source_lines_on_request() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[1.0, 2.0]]);
+        let loss = x.relu().sum();
+        let grads = loss.backward();
+        let plain = tape.to_dot(Some(&grads));
+        assert!(plain.contains("  legend [shape=plaintext"));
+        assert!(plain.contains("∂loss/∂node"));
+        assert!(!plain.contains("\\nat "), "source lines are off by default");
+        let options = DotOptions::default().legend(false).source_lines(true);
+        let dot = tape.to_dot_with(Some(&grads), &options);
+        assert!(!dot.contains("legend"));
+        let relu = dot.lines().find(|l| l.contains("relu(%0)")).unwrap();
+        assert!(
+            relu.contains(&format!("grad: [[1, 1]]\\nat {}:", file!())),
+            "{relu}"
+        );
+        // Without gradients the legend does not explain a line it does not draw.
+        assert!(!tape.to_dot(None).contains("∂loss/∂node"));
+    }
+
+    #[test]
+    fn gradients_of_another_recording_are_refused() {
+        let mut tape = Tape::new();
+        let other = Tape::new();
+        let foreign = other.leaf(array![[7.0]]).sum().backward();
+        let _ = tape.leaf(array![[1.0]]).sum();
+        let err = tape
+            .try_to_dot(Some(&foreign), &DotOptions::default())
+            .unwrap_err();
+        assert_eq!(
+            err,
+            Error::ForeignNode {
+                context: "Tape::to_dot"
+            }
+        );
+        let stale = tape.leaf(array![[2.0]]).sum().backward();
+        assert!(
+            tape.try_to_dot(Some(&stale), &DotOptions::default())
+                .is_ok()
+        );
+        tape.reset();
+        let _ = tape.leaf(array![[3.0]]).sum();
+        assert!(
+            tape.try_to_dot(Some(&stale), &DotOptions::default())
+                .is_err()
+        );
     }
 
     #[test]

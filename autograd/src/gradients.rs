@@ -61,14 +61,114 @@ impl<F: Float> Gradients<F> {
         self.grads[var.id().index()].take()
     }
 
-    /// Moves the gradient for node `id` out (no copy), leaving `None` behind.
-    pub fn take_by_id(&mut self, id: NodeId) -> Option<Array2<F>> {
-        self.grads.get_mut(id.index()).and_then(Option::take)
+    /// Moves the gradient for the node `key` names out (no copy), leaving
+    /// `None` behind. See [`Gradients::get_by_key`].
+    ///
+    /// # Panics
+    /// If `key` names a node of another tape, or of this tape before or
+    /// after a [`reset`](Tape::reset) that separates it from these gradients.
+    #[track_caller]
+    pub fn take_by_key(&mut self, key: NodeKey) -> Option<Array2<F>> {
+        if let Err(e) = self.check_key(key, "Gradients::take_by_key") {
+            panic!("{e}");
+        }
+        self.grads.get_mut(key.id.index()).and_then(Option::take)
     }
 
-    /// The gradient for node `id` of the tape these gradients came from.
-    pub fn get_by_id(&self, id: NodeId) -> Option<&Array2<F>> {
-        self.grads.get(id.index()).and_then(Option::as_ref)
+    /// The gradient for the node `key` names, or `None` if no path from the
+    /// root reaches it or it does not require a gradient.
+    ///
+    /// A [`NodeKey`] is what to keep when the [`Var`] cannot be: it does not
+    /// borrow the tape, so a training step can collect its parameters' keys,
+    /// [`reset`](Tape::reset) the tape (releasing its share of every
+    /// parameter, so updates happen in place) and still find each gradient.
+    /// The key remembers which recording it came from, so a key from another
+    /// tape or another step is refused rather than answered with some other
+    /// node's gradient.
+    ///
+    /// ```
+    /// use autograd::{Param, Tape};
+    /// use ndarray::array;
+    ///
+    /// let mut w = Param::new("w", array![[1.0, 2.0]]);
+    /// let mut tape = Tape::new();
+    /// let (key, grads) = {
+    ///     let wv = tape.param(&w);
+    ///     let loss = (wv * wv).sum();
+    ///     (wv.key(), loss.backward())
+    /// };
+    /// tape.reset(); // the tape no longer shares w's buffer
+    /// let g = grads.get_by_key(key).expect("w is used");
+    /// assert_eq!(g, &array![[2.0, 4.0]]);
+    /// w.update(|v| v.scaled_add(-0.5, g)); // in place, no copy
+    /// assert_eq!(w.value(), &array![[0.0, 0.0]]);
+    /// ```
+    ///
+    /// # Panics
+    /// If `key` names a node of another tape, or of this tape in another
+    /// recording (before or after a `reset` that separates it from these
+    /// gradients).
+    #[track_caller]
+    pub fn get_by_key(&self, key: NodeKey) -> Option<&Array2<F>> {
+        if let Err(e) = self.check_key(key, "Gradients::get_by_key") {
+            panic!("{e}");
+        }
+        self.grads.get(key.id.index()).and_then(Option::as_ref)
+    }
+
+    /// [`Gradients::get_by_key`], returning [`Error::ForeignNode`] instead of
+    /// panicking for a key from another tape or recording.
+    pub fn try_get_by_key(&self, key: NodeKey) -> Result<Option<&Array2<F>>> {
+        self.check_key(key, "Gradients::get_by_key")?;
+        Ok(self.grads.get(key.id.index()).and_then(Option::as_ref))
+    }
+
+    fn check_key(&self, key: NodeKey, context: &'static str) -> Result<()> {
+        if key.tape_id == self.tape_id {
+            Ok(())
+        } else {
+            Err(Error::ForeignNode { context })
+        }
+    }
+
+    /// True when these gradients came from a backward pass over `tape` as
+    /// it is recorded now (not another tape, not before a reset).
+    pub fn belong_to(&self, tape: &Tape<F>) -> bool {
+        self.tape_id == tape.id()
+    }
+
+    /// The gradient of node `index` without a tape check, for this crate's
+    /// own drawing code after it has checked the tape once.
+    pub(crate) fn get_index(&self, index: usize) -> Option<&Array2<F>> {
+        self.grads.get(index).and_then(Option::as_ref)
+    }
+}
+
+/// A node's position together with the recording it belongs to: a
+/// [`NodeId`] that [`Gradients`] can check. Get one with [`Var::key`]; it
+/// does not borrow the tape, so it survives [`Tape::reset`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NodeKey {
+    tape_id: u64,
+    id: NodeId,
+}
+
+impl NodeKey {
+    /// The node's position on its tape.
+    pub fn id(self) -> NodeId {
+        self.id
+    }
+}
+
+impl<F: Float> Var<'_, F> {
+    /// This node's [`NodeKey`]: its position plus the recording it belongs
+    /// to, for looking up its gradient after the tape was reset
+    /// ([`Gradients::get_by_key`]).
+    pub fn key(self) -> NodeKey {
+        NodeKey {
+            tape_id: self.tape().id(),
+            id: self.id(),
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use autograd::{Float, Gradients, NodeId, Param, Tape};
+use autograd::{Float, Gradients, NodeKey, Param, Tape};
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, Axis, Zip};
 
@@ -63,7 +63,7 @@ fn forward_backward<F: Float>(
     x: &Arc<Array2<F>>,
     labels: &[usize],
     reg: F,
-) -> (F, Gradients<F>, Vec<NodeId>, Vec<NodeId>) {
+) -> (F, Gradients<F>, Vec<NodeKey>, Vec<NodeKey>) {
     tape.reset();
     let result = {
         let tape = &*tape;
@@ -83,7 +83,8 @@ fn forward_backward<F: Float>(
             .reduce(|a, b| a + b)
             .expect("at least one layer");
         let loss = data_loss + squares * (F::of(0.5) * reg);
-        let ids = |vs: &[autograd::Var<'_, F>]| vs.iter().map(|v| v.id()).collect::<Vec<NodeId>>();
+        let ids =
+            |vs: &[autograd::Var<'_, F>]| vs.iter().map(|v| v.key()).collect::<Vec<NodeKey>>();
         (loss.item(), loss.backward(), ids(&ws), ids(&bs))
     };
     tape.reset();
@@ -100,9 +101,9 @@ pub fn tape_grads<F: Float>(
     reg: F,
 ) -> StepGrads<F> {
     let (loss, mut grads, w_ids, b_ids) = forward_backward(tape, mlp, x, labels, reg);
-    let mut take = |ids: Vec<NodeId>| -> Vec<Array2<F>> {
+    let mut take = |ids: Vec<NodeKey>| -> Vec<Array2<F>> {
         ids.into_iter()
-            .map(|id| grads.take_by_id(id).expect("every parameter is used"))
+            .map(|id| grads.take_by_key(id).expect("every parameter is used"))
             .collect()
     };
     let weights = take(w_ids);
@@ -130,7 +131,7 @@ pub fn tape_step<F: Float>(
     let (loss, grads, w_ids, b_ids) = forward_backward(tape, mlp, x, labels, reg);
     let params = mlp.weights.iter_mut().zip(w_ids);
     for (p, id) in params.chain(mlp.biases.iter_mut().zip(b_ids)) {
-        let g = grads.get_by_id(id).expect("every parameter is used");
+        let g = grads.get_by_key(id).expect("every parameter is used");
         p.update(|v| v.scaled_add(-lr, g));
     }
     loss
