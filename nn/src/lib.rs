@@ -63,6 +63,7 @@ pub mod layers;
 pub mod losses;
 pub mod mlp;
 pub mod module;
+pub mod optim;
 pub mod regularize;
 pub mod sequential;
 
