@@ -57,7 +57,7 @@ fn check_layer<S: Strategy>(name: &str, strategy: S, prop: impl Fn(S::Value) -> 
     eprintln!("{name}: worst normwise error {:.2e}", worst.get());
 }
 
-fn check(module: &mut dyn Module<f64>, x: &Array2<f64>, mode: Mode) -> Report {
+fn check(module: &dyn Module<f64>, x: &Array2<f64>, mode: Mode) -> Report {
     nn::check::check_module(&GradCheck::new(), module, x, mode)
 }
 
@@ -233,7 +233,7 @@ fn dropout_gradients_with_a_fixed_seed() {
     runner()
         .run(&cases, |(p, seed, x)| {
             let checker = GradCheck::new().seed(seed);
-            let report = nn::check::check_module(&checker, &mut Dropout::new(p), &x, Mode::Train);
+            let report = nn::check::check_module(&checker, &Dropout::new(p), &x, Mode::Train);
             report.assert_ok();
             worst.set(worst.get().max(report.worst_normwise()));
             prop_assert!(report.worst_normwise() <= NORMWISE, "{report}");
