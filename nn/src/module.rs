@@ -77,8 +77,9 @@ enum RngSource<'r> {
     None,
     /// Lent by the caller ([`Ctx::with_rng`]).
     Borrowed(DynRng<'r>),
-    /// Owned, seeded by [`Ctx::with_seed`].
-    Owned(StdRng),
+    /// Owned, seeded by [`Ctx::with_seed`] (boxed: a `StdRng` is ten
+    /// times the size of the other variants, and every `Ctx` would carry it).
+    Owned(Box<StdRng>),
 }
 
 /// One forward pass's context: the tape, the mode, the optional RNG and the
@@ -198,7 +199,7 @@ impl<'t, 'r, F: Float> Ctx<'t, 'r, F> {
     /// assert_eq!(a.value(), b.value());
     /// ```
     pub fn with_seed(mut self, seed: u64) -> Self {
-        self.rng = RngSource::Owned(StdRng::seed_from_u64(seed));
+        self.rng = RngSource::Owned(Box::new(StdRng::seed_from_u64(seed)));
         self
     }
 
@@ -253,7 +254,7 @@ impl<'t, 'r, F: Float> Ctx<'t, 'r, F> {
         match &mut self.rng {
             RngSource::None => None,
             RngSource::Borrowed(rng) => Some(&mut **rng),
-            RngSource::Owned(rng) => Some(rng),
+            RngSource::Owned(rng) => Some(&mut **rng),
         }
     }
 
