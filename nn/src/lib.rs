@@ -80,6 +80,7 @@
 //! ```
 
 pub mod check;
+pub mod ctx;
 pub mod init;
 pub mod layers;
 pub mod losses;
