@@ -14,6 +14,8 @@
 //! (their inputs are validated `Penalty` values and `Param`s), and the
 //! `try_` forms, which return errors.
 
+// Not reformatted from here: the file belongs to autograd's tests.
+#[rustfmt::skip]
 #[path = "../../autograd/tests/support/caller.rs"]
 mod caller;
 
