@@ -17,7 +17,7 @@ use rand::RngExt;
 
 /// Prints a model's summary, then its tape for one forward pass on a
 /// batch of two inputs.
-fn show(title: &str, model: &mut dyn Module<f64>, inputs: usize) {
+fn show(title: &str, model: &dyn Module<f64>, inputs: usize) {
     println!("== {title} ==");
     println!("{}", model.describe());
     let params: usize = model.params().iter().map(|p| p.shape().len()).sum();
@@ -36,7 +36,7 @@ fn main() {
     let mut r = rng(231);
 
     // A single neuron: σ(w·x + b), a binary logistic classifier.
-    let mut neuron = Neuron::<f64>::new(
+    let neuron = Neuron::<f64>::new(
         "neuron",
         3,
         Init::SmallRandom,
@@ -44,19 +44,19 @@ fn main() {
         NeuronOutput::Probability,
         &mut r,
     );
-    show("a single sigmoid neuron on 3 inputs", &mut neuron, 3);
+    show("a single sigmoid neuron on 3 inputs", &neuron, 3);
 
     // The notes' figure: a 2-layer net with 3 inputs, 4 hidden units and 2
     // outputs has 4 + 2 = 6 neurons, 3·4 + 4·2 = 20 weights and 6 biases:
     // 26 learnable parameters.
-    let mut two = Mlp::<f64>::new(&[3, 4, 2], Activation::ReLU, Init::He, &mut r);
-    show("2-layer net W2·max(0, W1·x): sizes [3, 4, 2]", &mut two, 3);
+    let two = Mlp::<f64>::new(&[3, 4, 2], Activation::ReLU, Init::He, &mut r);
+    show("2-layer net W2·max(0, W1·x): sizes [3, 4, 2]", &two, 3);
     assert_eq!(two.param_count(), 26);
 
     // The 3-layer net of the notes: [3, 4, 4, 1] has 9 neurons, 12 + 16 + 4
     // = 32 weights and 9 biases: 41 parameters.
-    let mut three = Mlp::<f64>::new(&[3, 4, 4, 1], Activation::Sigmoid, Init::Calibrated, &mut r);
-    show("3-layer net: sizes [3, 4, 4, 1], sigmoid", &mut three, 3);
+    let three = Mlp::<f64>::new(&[3, 4, 4, 1], Activation::Sigmoid, Init::Calibrated, &mut r);
+    show("3-layer net: sizes [3, 4, 4, 1], sigmoid", &three, 3);
     assert_eq!(three.param_count(), 41);
 
     // "Modern convolutional networks contain on the order of 100 million
@@ -76,7 +76,7 @@ fn main() {
     let (n, classes) = (500, 10);
     let x = gaussian(n, 3072, 1.0, &mut r);
     let labels: Vec<usize> = (0..n).map(|_| r.random_range(0..classes)).collect();
-    let mut small = Mlp::<f64>::new(
+    let small = Mlp::<f64>::new(
         &[3072, 100, 10],
         Activation::ReLU,
         Init::SmallRandom,
@@ -92,7 +92,7 @@ fn main() {
     );
     println!("  multiclass SVM        {svm:.4}   expected C − 1 = 9");
 
-    let mut logit = Neuron::<f64>::new(
+    let logit = Neuron::<f64>::new(
         "clf",
         3072,
         Init::SmallRandom,

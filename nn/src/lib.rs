@@ -7,8 +7,12 @@
 //! * [`Module`] is anything with a forward pass and named parameters;
 //!   [`Sequential`] chains modules.
 //! * Every forward pass runs in a [`Ctx`]: the tape, the training or
-//!   evaluation [`Mode`] (which every layer honours) and the RNG that
-//!   dropout draws from.
+//!   evaluation [`Mode`] (which every layer honours) and, only if dropout
+//!   needs one, a random-number generator (`Ctx::train(&tape).with_seed(0)`).
+//! * [`Module::forward`] takes `&self`: a model is evaluated through a
+//!   shared reference, as [`predict()`] and [`accuracy()`] do (why, in
+//!   [`module`]). Errors land at the caller: every panicking function has
+//!   a `try_` form returning [`autograd::Error`] naming the layer or loss.
 //! * [`check`] runs the gradient checker over a module's parameters.
 //! * [`losses`] are the notes' data losses (SVM, softmax, logistic,
 //!   regression), each the batch mean as a 1×1 node, with validated labels.
@@ -20,26 +24,43 @@
 //!   batch norm and dropout.
 //! * [`Mlp`] builds a fully connected network from its layer sizes.
 //!
+//! # Literals in generic code: `F::of`
+//!
+//! Layers are generic over `f32` and `f64` through [`autograd::Float`]. A
+//! literal in a formula is written `F::of(0.5)`, which turns an `f64`
+//! constant into `F` — not `F::from(0.5).unwrap()`:
+//!
+//! ```
+//! use autograd::{Float, Tape, Var};
+//!
+//! /// ½‖x‖² + 1, for either float type.
+//! fn energy<'t, F: Float>(x: Var<'t, F>) -> Var<'t, F> {
+//!     (x.sum_squares() * F::of(0.5)).add_scalar(F::of(1.0))
+//! }
+//! let tape = Tape::<f32>::new();
+//! assert_eq!(energy(tape.leaf(ndarray::array![[2.0_f32]])).item(), 3.0);
+//! let tape = Tape::<f64>::new();
+//! assert_eq!(energy(tape.leaf(ndarray::array![[2.0_f64]])).item(), 3.0);
+//! ```
+//!
 //! # A training step, end to end
 //!
 //! ```
 //! use autograd::Tape;
 //! use ndarray::array;
-//! use nn::init::Init;
-//! use nn::layers::Activation;
 //! use nn::{Ctx, Mlp, Module, Penalty, Regularizer, losses};
 //! use rand::SeedableRng;
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(0);
-//! let mut net = Mlp::<f64>::new(&[2, 16, 3], Activation::ReLU, Init::He, &mut rng);
+//! let mut net = Mlp::<f64>::builder(&[2, 16, 3]).dropout(0.9).build(&mut rng).unwrap();
 //! let x = array![[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [0.0, -0.4]];
 //! let labels = [0, 1, 2, 1];
 //! let reg = Regularizer::new(Penalty::l2(1e-3)); // biases are not decayed
 //!
 //! let mut first = None;
-//! for _ in 0..50 {
+//! for step in 0..50 {
 //!     let tape = Tape::new();
-//!     let mut ctx = Ctx::train(&tape, &mut rng);
+//!     let mut ctx = Ctx::train(&tape).with_seed(step); // dropout masks from a seed
 //!     let scores = net.forward(&mut ctx, tape.constant(x.clone()));
 //!     let data_loss = losses::softmax_cross_entropy(scores, &labels);
 //!     let loss = data_loss + reg.loss(&mut ctx, &net.params());
@@ -52,22 +73,26 @@
 //!     }
 //! }
 //! let tape = Tape::new();
-//! let scores = net.forward(&mut Ctx::eval(&tape), tape.constant(x));
+//! let scores = net.forward(&mut Ctx::eval(&tape), tape.constant(x.clone()));
 //! let last = losses::softmax_cross_entropy(scores, &labels).item();
 //! assert!(last < 0.1 * first.unwrap(), "{last}");
+//! assert_eq!(nn::accuracy(&net, &x, &labels), 1.0); // evaluation through `&net`
 //! ```
 
 pub mod check;
+pub mod ctx;
 pub mod init;
 pub mod layers;
 pub mod losses;
 pub mod mlp;
 pub mod module;
 pub mod optim;
+pub mod predict;
 pub mod regularize;
 pub mod sequential;
 
 pub use mlp::{Mlp, MlpBuilder};
 pub use module::{Ctx, DynRng, Mode, Module};
+pub use predict::{accuracy, predict, try_accuracy, try_predict};
 pub use regularize::{Penalty, Regularizer};
 pub use sequential::Sequential;

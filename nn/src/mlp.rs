@@ -13,6 +13,7 @@ use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
 use autograd::{Error, Float, Param, Result, Var};
+use ndarray::Array2;
 use rand::Rng;
 
 use crate::init::{BiasInit, Init};
@@ -54,11 +55,16 @@ impl<F: Float> Mlp<F> {
         init: Init,
         rng: &mut R,
     ) -> Self {
-        Self::builder(sizes)
+        // A `match`, not `unwrap_or_else`: a panic inside a closure would
+        // report the closure's line instead of the caller's.
+        match Self::builder(sizes)
             .activation(activation)
             .init(init)
             .build(rng)
-            .unwrap_or_else(|e| panic!("{e}"))
+        {
+            Ok(net) => net,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// A builder for the optional parts: bias init, batch norm, dropout.
@@ -152,6 +158,9 @@ impl<F: Float> MlpBuilder<F> {
     /// let mut rng = rand::rngs::StdRng::seed_from_u64(0);
     /// let net = Mlp::<f64>::builder(&[2, 3, 1]).activation(Activation::Sigmoid).build(&mut rng).unwrap();
     /// assert_eq!(net.layers()[1].describe(), "sigmoid");
+    /// // a NaN slope is refused when the network is built, not met as NaN output
+    /// let bad = Mlp::<f64>::builder(&[2, 3, 1]).activation(Activation::LeakyReLU(f64::NAN));
+    /// assert!(bad.build(&mut rng).is_err());
     /// ```
     pub fn activation(mut self, activation: Activation) -> Self {
         self.activation = activation;
@@ -241,8 +250,8 @@ impl<F: Float> MlpBuilder<F> {
     ///
     /// # Errors
     /// [`Error::Argument`] for fewer than two sizes, a zero size, an
-    /// invalid initializer for some layer, or an invalid dropout
-    /// probability.
+    /// invalid initializer for some layer, an invalid dropout
+    /// probability, or a leaky ReLU slope that is NaN or infinite.
     pub fn build<R: Rng + ?Sized>(self, rng: &mut R) -> Result<Mlp<F>> {
         if self.sizes.len() < 2 {
             return Err(Error::argument(
@@ -254,6 +263,7 @@ impl<F: Float> MlpBuilder<F> {
             ));
         }
         let dropout = self.p_keep.map(Dropout::try_new).transpose()?;
+        let activation = self.activation.validate()?;
         let layers = self.sizes.len() - 1;
         let mut net = Sequential::new();
         for (k, pair) in self.sizes.windows(2).enumerate() {
@@ -271,9 +281,15 @@ impl<F: Float> MlpBuilder<F> {
                 break; // the output layer gives raw scores
             }
             if self.batch_norm {
-                net.push_boxed(Box::new(BatchNorm::new(&format!("bn{id}"), fan_out)));
+                let bn = BatchNorm::with_config(
+                    &format!("bn{id}"),
+                    fan_out,
+                    crate::layers::batch_norm::DEFAULT_MOMENTUM,
+                    crate::layers::batch_norm::DEFAULT_EPS,
+                )?;
+                net.push_boxed(Box::new(bn));
             }
-            net.push_boxed(Box::new(self.activation));
+            net.push_boxed(Box::new(activation));
             if let Some(d) = dropout {
                 net.push_boxed(Box::new(d));
             }
@@ -299,8 +315,11 @@ impl<F: Float> DerefMut for Mlp<F> {
 }
 
 impl<F: Float> Module<F> for Mlp<F> {
-    fn forward<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
-        self.net.forward(ctx, x)
+    fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>> {
+        self.net.try_forward(ctx, x)
+    }
+    fn buffers(&self) -> Vec<Array2<F>> {
+        self.net.buffers()
     }
     fn params(&self) -> Vec<&Param<F>> {
         self.net.params()

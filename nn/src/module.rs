@@ -1,169 +1,113 @@
-//! The `Module` trait, the per-step [`Ctx`] every forward pass runs in, and
-//! the training/evaluation [`Mode`] switch.
+//! The `Module` trait: a forward pass over tape handles, the parameters it
+//! owns and the state training changes.
 //!
 //! Parameters live in the modules, outside any tape (see
 //! [`autograd::Param`]). Each training step makes a fresh tape and a `Ctx`
 //! over it; a module's forward asks the `Ctx` for the leaf of each of its
-//! parameters ([`Ctx::param`]). The `Ctx` makes that leaf once per step —
+//! parameters ([`Ctx::param`](crate::Ctx::param)). The `Ctx` makes that leaf once per step —
 //! a parameter used twice (weight tying) is one leaf whose gradient sums
 //! both uses — and lets a gradient checker substitute its own leaves
-//! ([`Ctx::bind`]).
+//! ([`Ctx::bind`](crate::Ctx::bind)).
 //!
 //! The mode lives in the `Ctx`, not in each layer, so one switch reaches
 //! every layer and cannot be forgotten on one of them: batch
-//! normalization and dropout read [`Ctx::mode`].
+//! normalization and dropout read [`Ctx::mode`](crate::Ctx::mode).
+//!
+//! # Forward takes `&self`
+//!
+//! A PyTorch user writes `model.eval(); with torch.no_grad(): model(x)` and
+//! expects nothing about the model to need exclusive access. Here too:
+//! [`Module::forward`] takes `&self`, so a model can be evaluated through a
+//! shared reference (several evaluations of one model at once, a model
+//! behind an `Rc`, a `&dyn Module` in a closure). The one piece of state
+//! training changes — batch norm's running statistics — sits behind a
+//! `RefCell` inside [`BatchNorm`](crate::layers::BatchNorm), written only
+//! by a training-mode pass whose `Ctx` [updates state](crate::Ctx::updates_state).
+//! Parameters change only through [`Module::params_mut`], which does take
+//! `&mut self`. (Rust's candle and burn make the same choice.)
+//! [`predict`](crate::predict()) and [`accuracy`](crate::accuracy()) wrap the
+//! evaluation pass:
+//!
+//! ```
+//! use nn::init::Init;
+//! use nn::layers::Activation;
+//! use nn::Mlp;
+//! use rand::SeedableRng;
+//!
+//! let net = Mlp::<f64>::builder(&[2, 8, 3]).batch_norm(true).build(&mut rand::rngs::StdRng::seed_from_u64(0)).unwrap();
+//! let model: &Mlp<f64> = &net; // shared: no `mut` anywhere
+//! let x = ndarray::array![[0.5, -1.0], [1.5, 0.2]];
+//! let scores = nn::predict(model, &x);
+//! assert_eq!(scores.dim(), (2, 3));
+//! let acc = nn::accuracy(model, &x, &[0, 2]);
+//! assert!((0.0..=1.0).contains(&acc));
+//! ```
 
-use autograd::{Float, Gradients, Param, ParamId, Tape, Var};
+use autograd::{Float, Param, Result, Var};
 use ndarray::Array2;
 
-/// Whether a forward pass is training the model or evaluating it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// Batch statistics in batch norm (running averages updated), dropout
-    /// masks drawn from the context's RNG.
-    Train,
-    /// Running statistics in batch norm, dropout is the identity.
-    Eval,
-}
-
-/// The random-number generator a training-mode forward pass draws from
-/// (dropout masks). Any `rand` generator works; seed it for
-/// reproducible runs.
-pub type DynRng<'r> = &'r mut dyn rand::Rng;
-
-/// One forward pass's context: the tape, the mode, the RNG and the leaves
-/// already made for parameters.
-///
-/// ```
-/// use autograd::{Param, Tape};
-/// use ndarray::array;
-/// use nn::Ctx;
-///
-/// let w = Param::new("w", array![[2.0]]);
-/// let tape = Tape::new();
-/// let mut ctx = Ctx::eval(&tape);
-/// let a = ctx.param(&w);
-/// let b = ctx.param(&w); // the same leaf: one gradient for both uses
-/// assert_eq!(a.id(), b.id());
-/// let grads = (a * b).backward();
-/// assert_eq!(ctx.grad(&grads, &w).unwrap()[[0, 0]], 4.0); // d(w²)/dw
-/// ```
-pub struct Ctx<'t, 'r, F: Float> {
-    tape: &'t Tape<F>,
-    mode: Mode,
-    rng: Option<DynRng<'r>>,
-    leaves: Vec<(ParamId, Var<'t, F>)>,
-}
-
-impl<'t, 'r, F: Float> Ctx<'t, 'r, F> {
-    /// A training-mode context drawing randomness from `rng`.
-    pub fn train(tape: &'t Tape<F>, rng: DynRng<'r>) -> Self {
-        Ctx {
-            tape,
-            mode: Mode::Train,
-            rng: Some(rng),
-            leaves: Vec::new(),
-        }
-    }
-
-    /// An evaluation-mode context (deterministic: needs no RNG).
-    pub fn eval(tape: &'t Tape<F>) -> Self {
-        Ctx {
-            tape,
-            mode: Mode::Eval,
-            rng: None,
-            leaves: Vec::new(),
-        }
-    }
-
-    /// The tape this pass records on.
-    pub fn tape(&self) -> &'t Tape<F> {
-        self.tape
-    }
-
-    /// The mode every layer honours.
-    pub fn mode(&self) -> Mode {
-        self.mode
-    }
-
-    /// `true` in [`Mode::Train`].
-    pub fn is_training(&self) -> bool {
-        self.mode == Mode::Train
-    }
-
-    /// The RNG, if this is a training context.
-    pub fn rng(&mut self) -> Option<&mut (dyn rand::Rng + 'r)> {
-        self.rng.as_deref_mut()
-    }
-
-    /// The tape leaf for `param`, made on first use and reused after.
-    #[track_caller]
-    pub fn param(&mut self, param: &Param<F>) -> Var<'t, F> {
-        if let Some(var) = self.leaf_of(param) {
-            return var;
-        }
-        let var = self.tape.param(param);
-        self.leaves.push((param.id(), var));
-        var
-    }
-
-    /// Uses `var` as `param`'s leaf from now on (a gradient checker binds
-    /// the leaves it perturbs). Replaces any earlier binding.
-    pub fn bind(&mut self, param: &Param<F>, var: Var<'t, F>) {
-        self.leaves.retain(|(id, _)| *id != param.id());
-        self.leaves.push((param.id(), var));
-    }
-
-    /// The leaf made or bound for `param`, if any.
-    pub fn leaf_of(&self, param: &Param<F>) -> Option<Var<'t, F>> {
-        self.leaves
-            .iter()
-            .find(|(id, _)| *id == param.id())
-            .map(|&(_, var)| var)
-    }
-
-    /// `param`'s gradient in `grads`; `None` if this pass never used
-    /// `param` or no path from the loss reached it.
-    pub fn grad<'g>(&self, grads: &'g Gradients<F>, param: &Param<F>) -> Option<&'g Array2<F>> {
-        grads.get(self.leaf_of(param)?)
-    }
-}
+pub use crate::ctx::{Ctx, DynRng, Mode};
 
 /// A piece of a model: a forward pass over graph handles and the named
 /// parameters it owns.
 ///
-/// Implement [`forward`](Module::forward) with tape ops only — the tape
-/// derives the backward pass — and list every parameter in
-/// [`params`](Module::params) and [`params_mut`](Module::params_mut) in the
-/// same order.
+/// Implement [`try_forward`](Module::try_forward) with tape ops only — the
+/// tape derives the backward pass — returning an error for an input the
+/// module cannot take (wrong width, NaN where it would poison state);
+/// [`forward`](Module::forward) is the panicking form, reporting the
+/// caller's line. List every parameter in [`params`](Module::params) and
+/// [`params_mut`](Module::params_mut) in the same order, and any state
+/// training changes in [`buffers`](Module::buffers).
+///
+/// Scalars in a formula are written `F::of(0.5)` ([`Float::of`]), which
+/// turns an `f64` literal into the model's float type.
 ///
 /// ```
-/// use autograd::{Float, Param, Var};
+/// use autograd::{Float, Param, Result, Var};
 /// use ndarray::array;
 /// use nn::{Ctx, Module};
 ///
-/// /// y = x·s, one learnable scale per column.
+/// /// y = x·s/2, one learnable scale per column.
 /// struct Scale<F: Float> { s: Param<F> }
 ///
 /// impl<F: Float> Module<F> for Scale<F> {
-///     fn forward<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
-///         x * ctx.param(&self.s)
+///     fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>> {
+///         Ok(x.try_mul(ctx.param(&self.s))? * F::of(0.5))
 ///     }
 ///     fn params(&self) -> Vec<&Param<F>> { vec![&self.s] }
 ///     fn params_mut(&mut self) -> Vec<&mut Param<F>> { vec![&mut self.s] }
 ///     fn describe(&self) -> String { format!("scale {}", self.s.shape().cols) }
 /// }
 ///
-/// let mut scale = Scale { s: Param::new("s", array![[2.0, 3.0]]) };
+/// let scale = Scale { s: Param::new("s", array![[2.0, 3.0]]) };
 /// let tape = autograd::Tape::new();
 /// let mut ctx = Ctx::eval(&tape);
 /// let y = scale.forward(&mut ctx, tape.constant(array![[1.0, 1.0]]));
-/// assert_eq!(y.value(), array![[2.0, 3.0]]);
+/// assert_eq!(y.value(), array![[1.0, 1.5]]);
 /// assert_eq!(scale.param_count(), 2);
+/// assert!(scale.try_forward(&mut ctx, tape.constant(array![[1.0, 1.0, 1.0]])).is_err());
 /// ```
 pub trait Module<F: Float> {
     /// Records this module's computation on `ctx`'s tape.
-    fn forward<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F>;
+    ///
+    /// # Errors
+    /// An [`Error`](autograd::Error) naming the module when it cannot take `x` (a width it
+    /// was not built for, a training batch batch norm cannot normalize,
+    /// dropout without an RNG, …). State is not touched on an error.
+    fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>>;
+
+    /// [`try_forward`](Module::try_forward), panicking with the error's
+    /// message at the caller's line.
+    ///
+    /// # Panics
+    /// When `try_forward` returns an error.
+    #[track_caller]
+    fn forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
+        match self.try_forward(ctx, x) {
+            Ok(y) => y,
+            Err(e) => panic!("{e}"),
+        }
+    }
 
     /// The learnable parameters, in a fixed order.
     fn params(&self) -> Vec<&Param<F>>;
@@ -173,6 +117,13 @@ pub trait Module<F: Float> {
 
     /// A one-line description (`"affine 3072→100"`), used in summaries.
     fn describe(&self) -> String;
+
+    /// The state training changes but gradients do not (PyTorch's
+    /// *buffers*: batch norm's running mean and variance), copied, in a
+    /// fixed order. Empty for a stateless module, the default.
+    fn buffers(&self) -> Vec<Array2<F>> {
+        Vec::new()
+    }
 
     /// The number of learnable scalars: how the notes size a network.
     fn param_count(&self) -> usize {

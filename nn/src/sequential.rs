@@ -1,27 +1,28 @@
 //! [`Sequential`]: modules applied one after another.
 
-use autograd::{Float, Param, Var};
+use autograd::{Float, Param, Result, Var};
+use ndarray::Array2;
 
 use crate::module::{Ctx, Module};
 
 /// A chain of modules: the output of each is the input of the next.
 ///
 /// ```
-/// use autograd::{Param, Tape, Var, Float};
+/// use autograd::{Param, Result, Tape, Var, Float};
 /// use ndarray::array;
 /// use nn::{Ctx, Module, Sequential};
 ///
 /// struct Double;
 /// impl<F: Float> Module<F> for Double {
-///     fn forward<'t>(&mut self, _: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
-///         x * F::of(2.0)
+///     fn try_forward<'t>(&self, _: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>> {
+///         Ok(x * F::of(2.0))
 ///     }
 ///     fn params(&self) -> Vec<&Param<F>> { vec![] }
 ///     fn params_mut(&mut self) -> Vec<&mut Param<F>> { vec![] }
 ///     fn describe(&self) -> String { "double".into() }
 /// }
 ///
-/// let mut net = Sequential::<f64>::new().push(Double).push(Double);
+/// let net = Sequential::<f64>::new().push(Double).push(Double);
 /// let tape = Tape::new();
 /// let y = net.forward(&mut Ctx::eval(&tape), tape.constant(array![[1.5]]));
 /// assert_eq!(y.item(), 6.0);
@@ -95,10 +96,14 @@ impl<F: Float> Sequential<F> {
 }
 
 impl<F: Float> Module<F> for Sequential<F> {
-    fn forward<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
-        self.layers
-            .iter_mut()
-            .fold(x, |h, layer| layer.forward(ctx, h))
+    /// Each layer's `try_forward` in turn; the first error stops the
+    /// chain (later layers, and their state, are not touched).
+    fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>> {
+        let mut h = x;
+        for layer in &self.layers {
+            h = layer.try_forward(ctx, h)?;
+        }
+        Ok(h)
     }
     fn params(&self) -> Vec<&Param<F>> {
         self.layers.iter().flat_map(|l| l.params()).collect()
@@ -108,6 +113,9 @@ impl<F: Float> Module<F> for Sequential<F> {
             .iter_mut()
             .flat_map(|l| l.params_mut())
             .collect()
+    }
+    fn buffers(&self) -> Vec<Array2<F>> {
+        self.layers.iter().flat_map(|l| l.buffers()).collect()
     }
     fn describe(&self) -> String {
         let parts: Vec<String> = self.layers.iter().map(|l| l.describe()).collect();

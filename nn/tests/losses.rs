@@ -382,6 +382,44 @@ fn regression_target_errors() {
     );
 }
 
+/// Issue 9: a NaN or ±∞ regression target used to give a silent NaN (or
+/// ∞) loss, while logistic labels were validated. Now it is an argument
+/// error naming the loss, the row, the column and the value.
+#[test]
+fn regression_targets_must_be_finite() {
+    let tape = Tape::new();
+    let f = tape.leaf(zeros(3, 2));
+    for (bad, shown) in [
+        (f64::NAN, "NaN"),
+        (f64::INFINITY, "inf"),
+        (f64::NEG_INFINITY, "-inf"),
+    ] {
+        let mut y = zeros(3, 2);
+        y[[2, 1]] = bad;
+        for (loss, e) in [
+            ("l2_regression", try_l2_regression(f, &y).unwrap_err()),
+            ("l1_regression", try_l1_regression(f, &y).unwrap_err()),
+        ] {
+            assert!(
+                matches!(e, Error::Argument { op, .. } if op == loss),
+                "{e:?}"
+            );
+            assert_eq!(
+                e.to_string(),
+                format!("{loss}: target {shown} at row 2, column 1 is not finite")
+            );
+        }
+    }
+    // f32 too, and the first bad target is the one named.
+    let tape = Tape::<f32>::new();
+    let f = tape.leaf(Array2::zeros((2, 2)));
+    let y = array![[0.0, f32::NAN], [f32::INFINITY, 0.0]];
+    assert_eq!(
+        try_l2_regression(f, &y).unwrap_err().to_string(),
+        "l2_regression: target NaN at row 0, column 1 is not finite"
+    );
+}
+
 #[test]
 #[should_panic(expected = "svm: label 5 in row 0 is out of range for 2 classes")]
 fn plain_svm_panics_with_the_same_message() {

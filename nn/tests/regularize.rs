@@ -378,8 +378,13 @@ struct Affine {
 }
 
 impl Module<f64> for Affine {
-    fn forward<'t>(&mut self, ctx: &mut Ctx<'t, '_, f64>, x: Var<'t, f64>) -> Var<'t, f64> {
-        x.matmul(ctx.param(&self.w)) + ctx.param(&self.b)
+    fn try_forward<'t>(
+        &self,
+        ctx: &mut Ctx<'t, '_, f64>,
+        x: Var<'t, f64>,
+    ) -> autograd::Result<Var<'t, f64>> {
+        x.try_matmul(ctx.param(&self.w))?
+            .try_add(ctx.param(&self.b))
     }
     fn params(&self) -> Vec<&Param<f64>> {
         vec![&self.w, &self.b]
@@ -394,7 +399,7 @@ impl Module<f64> for Affine {
 
 #[test]
 fn data_loss_and_regularization_check_separately_and_together() {
-    let mut layer = Affine {
+    let layer = Affine {
         w: Param::new("W", array![[0.2, -0.4, 0.1], [0.7, 0.3, -0.9]]),
         b: Param::new("b", array![[0.05, -0.05, 0.0]]),
     };
@@ -404,15 +409,15 @@ fn data_loss_and_regularization_check_separately_and_together() {
     let reg = Regularizer::new(Penalty::l2(0.5));
 
     let checker = GradCheck::new();
-    let data = nn::check::check_with_head(&checker, &mut layer, &x, Mode::Eval, |_, y| {
+    let data = nn::check::check_with_head(&checker, &layer, &x, Mode::Eval, |_, y| {
         nn::losses::softmax_cross_entropy(y, &labels)
     });
-    let penalty = nn::check::check_with_head(&checker, &mut layer, &x, Mode::Eval, |ctx, y| {
+    let penalty = nn::check::check_with_head(&checker, &layer, &x, Mode::Eval, |ctx, y| {
         // The output is unused: only the penalty's gradient is checked.
         let refs: Vec<&Param<f64>> = params.iter().collect();
         reg.loss(ctx, &refs) + y.sum() * 0.0
     });
-    let total = nn::check::check_with_head(&checker, &mut layer, &x, Mode::Eval, |ctx, y| {
+    let total = nn::check::check_with_head(&checker, &layer, &x, Mode::Eval, |ctx, y| {
         let refs: Vec<&Param<f64>> = params.iter().collect();
         nn::losses::softmax_cross_entropy(y, &labels) + reg.loss(ctx, &refs)
     });

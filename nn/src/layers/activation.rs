@@ -10,8 +10,14 @@
 //!
 //! The kink conventions at 0 are autograd's ([`autograd::ties`], PyTorch's).
 //! Same in training and evaluation.
+//!
+//! The leaky slope α is configuration, so it is validated where the layer
+//! is made ([`Activation::try_leaky_relu`], [`crate::MlpBuilder::build`])
+//! and again before it is used (the variant can be written directly): a
+//! NaN or infinite α is an [`Error::Argument`] naming `Activation`, never
+//! a NaN output.
 
-use autograd::{Float, Param, Var};
+use autograd::{Error, Float, Param, Result, Var};
 
 use crate::module::{Ctx, Module};
 
@@ -33,6 +39,62 @@ pub enum Activation {
 }
 
 impl Activation {
+    /// A leaky ReLU with slope `alpha` for `x ≤ 0`.
+    ///
+    /// ```
+    /// use nn::layers::Activation;
+    /// assert_eq!(Activation::leaky_relu(0.01), Activation::LeakyReLU(0.01));
+    /// ```
+    ///
+    /// # Panics
+    /// If `alpha` is NaN or infinite (see [`Activation::try_leaky_relu`]).
+    #[track_caller]
+    pub fn leaky_relu(alpha: f64) -> Self {
+        match Self::try_leaky_relu(alpha) {
+            Ok(act) => act,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`Activation::leaky_relu`], returning an error for a NaN or infinite
+    /// `alpha`.
+    ///
+    /// ```
+    /// use autograd::Error;
+    /// use nn::layers::Activation;
+    /// let e = Activation::try_leaky_relu(f64::NAN).unwrap_err();
+    /// assert!(matches!(e, Error::Argument { op: "Activation", .. }));
+    /// assert_eq!(e.to_string(), "Activation: leaky_relu's α must be finite, got NaN");
+    /// assert!(Activation::try_leaky_relu(f64::INFINITY).is_err());
+    /// assert!(Activation::try_leaky_relu(-0.5).is_ok()); // any finite slope
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Argument`] for a NaN or infinite `alpha`.
+    pub fn try_leaky_relu(alpha: f64) -> Result<Self> {
+        Activation::LeakyReLU(alpha).validate()
+    }
+
+    /// `self`, if its parameters are valid (a finite leaky slope).
+    ///
+    /// ```
+    /// use nn::layers::Activation;
+    /// assert!(Activation::Tanh.validate().is_ok());
+    /// assert!(Activation::LeakyReLU(f64::NEG_INFINITY).validate().is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Argument`] for a NaN or infinite leaky slope.
+    pub fn validate(self) -> Result<Self> {
+        match self {
+            Activation::LeakyReLU(alpha) if !alpha.is_finite() => Err(Error::argument(
+                "Activation",
+                format!("leaky_relu's α must be finite, got {alpha}"),
+            )),
+            _ => Ok(self),
+        }
+    }
+
     /// Applies the nonlinearity to `x` (the same as the layer's forward).
     ///
     /// ```
@@ -45,13 +107,39 @@ impl Activation {
     /// assert_eq!(Activation::ReLU.apply(x).value(), array![[0.0, 3.0]]);
     /// assert_eq!(Activation::LeakyReLU(0.1).apply(x).value(), array![[-0.2, 3.0]]);
     /// ```
+    ///
+    /// # Panics
+    /// If the leaky slope is NaN or infinite (see [`Activation::try_apply`]).
+    #[track_caller]
     pub fn apply<'t, F: Float>(self, x: Var<'t, F>) -> Var<'t, F> {
-        match self {
+        match self.try_apply(x) {
+            Ok(y) => y,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`Activation::apply`], returning an error for a NaN or infinite leaky
+    /// slope.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// use nn::layers::Activation;
+    /// let tape = Tape::new();
+    /// let x = tape.leaf(array![[-2.0, 3.0]]);
+    /// assert!(Activation::LeakyReLU(f64::NAN).try_apply(x).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Argument`] for a NaN or infinite leaky slope.
+    #[track_caller]
+    pub fn try_apply<'t, F: Float>(self, x: Var<'t, F>) -> Result<Var<'t, F>> {
+        Ok(match self.validate()? {
             Activation::Sigmoid => x.sigmoid(),
             Activation::Tanh => x.tanh(),
             Activation::ReLU => x.relu(),
             Activation::LeakyReLU(alpha) => x.leaky_relu(F::of(alpha)),
-        }
+        })
     }
 
     /// A short name: `"sigmoid"`, `"tanh"`, `"relu"`, `"leaky_relu(0.01)"`.
@@ -70,8 +158,8 @@ impl Activation {
 }
 
 impl<F: Float> Module<F> for Activation {
-    fn forward<'t>(&mut self, _ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
-        self.apply(x)
+    fn try_forward<'t>(&self, _ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>> {
+        self.try_apply(x)
     }
     fn params(&self) -> Vec<&Param<F>> {
         Vec::new()

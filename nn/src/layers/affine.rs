@@ -53,7 +53,12 @@ impl<F: Float> Affine<F> {
         bias: BiasInit,
         rng: &mut R,
     ) -> Self {
-        Self::try_new(name, fan_in, fan_out, init, bias, rng).unwrap_or_else(|e| panic!("{e}"))
+        // A `match`, not `unwrap_or_else`: a panic inside a closure would
+        // report the closure's line instead of the caller's.
+        match Self::try_new(name, fan_in, fan_out, init, bias, rng) {
+            Ok(layer) => layer,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Affine::new`], returning an error for a zero size or an invalid
@@ -91,11 +96,14 @@ impl<F: Float> Affine<F> {
     /// use nn::layers::Affine;
     /// use nn::{Ctx, Module};
     ///
-    /// let mut fc = Affine::from_values("fc", array![[1.0, 2.0], [3.0, 4.0]], array![[0.5, -0.5]])
+    /// let fc = Affine::from_values("fc", array![[1.0, 2.0], [3.0, 4.0]], array![[0.5, -0.5]])
     ///     .unwrap();
     /// let tape = Tape::new();
     /// let y = fc.forward(&mut Ctx::eval(&tape), tape.constant(array![[1.0, 1.0]]));
     /// assert_eq!(y.value(), array![[4.5, 5.5]]);
+    /// // a batch of the wrong width is an error naming the layer
+    /// let e = fc.try_forward(&mut Ctx::eval(&tape), tape.constant(array![[1.0, 1.0, 1.0]]));
+    /// assert_eq!(e.unwrap_err().to_string(), "Affine: layer `fc` takes 2 columns, x is 1×3");
     /// ```
     ///
     /// # Errors
@@ -189,8 +197,24 @@ impl<F: Float> Affine<F> {
 }
 
 impl<F: Float> Module<F> for Affine<F> {
-    fn forward<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
-        x.matmul(ctx.param(&self.w)) + ctx.param(&self.b)
+    /// `x·W + b`.
+    ///
+    /// # Errors
+    /// [`Error::Shape`] naming the layer unless `x` has fan_in columns.
+    fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>> {
+        if x.shape().cols != self.fan_in() {
+            return Err(Error::shape(
+                "Affine",
+                format!(
+                    "layer `{}` takes {} columns, x is {}",
+                    self.name,
+                    self.fan_in(),
+                    x.shape()
+                ),
+            ));
+        }
+        x.try_matmul(ctx.param(&self.w))?
+            .try_add(ctx.param(&self.b))
     }
     fn params(&self) -> Vec<&Param<F>> {
         vec![&self.w, &self.b]

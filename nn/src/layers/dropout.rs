@@ -10,10 +10,14 @@
 //!   prediction needs no rescaling.
 //! * No parameters. `p = 1` keeps everything (the identity in both modes,
 //!   drawing nothing from the RNG).
-//! * The RNG: [`Ctx::train`] takes one, and it is the only way to make a
-//!   training context, so a training pass always has one to draw masks
-//!   from; evaluation contexts have none and need none. Seed it for
-//!   reproducible masks: the same seed gives the same mask.
+//! * The RNG: the context's, given with [`Ctx::with_seed`] or
+//!   [`Ctx::with_rng`]; the same seed gives the same mask. A training pass
+//!   whose context has none is an error naming the layer
+//!   (`dropout(p_keep=0.5) needs a random-number generator in training
+//!   mode: …`); evaluation needs none, and neither does `p = 1`.
+//! * The layer holds no RNG of its own, so it has no state: a gradient
+//!   checker, which re-seeds the context's RNG before every evaluation,
+//!   sees the same mask at `x`, `x+h` and `x−h` and changes nothing.
 
 use autograd::{Error, Float, Param, Result, Var};
 use ndarray::Array2;
@@ -36,13 +40,11 @@ impl Dropout {
     /// use ndarray::Array2;
     /// use nn::layers::Dropout;
     /// use nn::{Ctx, Module};
-    /// use rand::SeedableRng;
     ///
-    /// let mut drop = Dropout::new(0.5);
+    /// let drop = Dropout::new(0.5);
     /// let tape = Tape::<f64>::new();
     /// let x = tape.constant(Array2::ones((4, 5)));
-    /// let mut rng = rand::rngs::StdRng::seed_from_u64(3);
-    /// let y = drop.forward(&mut Ctx::train(&tape, &mut rng), x);
+    /// let y = drop.forward(&mut Ctx::train(&tape).with_seed(3), x);
     /// assert!(y.value().iter().all(|&v| v == 0.0 || v == 2.0)); // kept units scaled by 1/p
     /// let y = drop.forward(&mut Ctx::eval(&tape), x);
     /// assert_eq!(y.value(), Array2::ones((4, 5))); // identity at test time
@@ -52,7 +54,12 @@ impl Dropout {
     /// Unless `0 < p_keep ≤ 1` (see [`Dropout::try_new`]).
     #[track_caller]
     pub fn new(p_keep: f64) -> Self {
-        Self::try_new(p_keep).unwrap_or_else(|e| panic!("{e}"))
+        // A `match`, not `unwrap_or_else`: a panic inside a closure would
+        // report the closure's line instead of the caller's.
+        match Self::try_new(p_keep) {
+            Ok(layer) => layer,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Dropout::new`], returning an error unless `0 < p_keep ≤ 1`
@@ -115,18 +122,20 @@ impl Dropout {
 }
 
 impl<F: Float> Module<F> for Dropout {
-    fn forward<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
+    /// `x ⊙ M/p` in training, `x` in evaluation.
+    ///
+    /// # Errors
+    /// [`Error::Argument`] in training mode (with `p < 1`) if the context
+    /// has no RNG.
+    fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>> {
         if !ctx.is_training() || self.p_keep == 1.0 {
-            return x;
+            return Ok(x);
         }
         let dim = x.shape().dim();
-        // `Ctx::train` is the only way to make a training context and it
-        // takes an RNG, so a training context always has one.
-        let rng = ctx
-            .rng()
-            .expect("a training Ctx always holds an RNG (Ctx::train takes one)");
+        let tape = ctx.tape();
+        let rng = ctx.require_rng("Dropout", &format!("dropout(p_keep={})", self.p_keep))?;
         let mask = self.mask::<F, _>(dim, rng);
-        x * ctx.tape().constant(mask)
+        Ok(x * tape.constant(mask))
     }
     fn params(&self) -> Vec<&Param<F>> {
         Vec::new()

@@ -53,7 +53,12 @@ impl<F: Float> Maxout<F> {
         bias: BiasInit,
         rng: &mut R,
     ) -> Self {
-        Self::try_new(name, fan_in, fan_out, k, init, bias, rng).unwrap_or_else(|e| panic!("{e}"))
+        // A `match`, not `unwrap_or_else`: a panic inside a closure would
+        // report the closure's line instead of the caller's.
+        match Self::try_new(name, fan_in, fan_out, k, init, bias, rng) {
+            Ok(layer) => layer,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Maxout::new`], returning an error for `k = 0`, a zero size or an
@@ -169,8 +174,8 @@ fn check_k(k: usize) -> Result<()> {
 }
 
 impl<F: Float> Module<F> for Maxout<F> {
-    fn forward<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
-        self.affine.forward(ctx, x).maxout(self.k)
+    fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>> {
+        self.affine.try_forward(ctx, x)?.try_maxout(self.k)
     }
     fn params(&self) -> Vec<&Param<F>> {
         self.affine.params()

@@ -60,7 +60,12 @@ impl<F: Float> Neuron<F> {
         output: NeuronOutput,
         rng: &mut R,
     ) -> Self {
-        Self::try_new(name, fan_in, init, bias, output, rng).unwrap_or_else(|e| panic!("{e}"))
+        // A `match`, not `unwrap_or_else`: a panic inside a closure would
+        // report the closure's line instead of the caller's.
+        match Self::try_new(name, fan_in, init, bias, output, rng) {
+            Ok(neuron) => neuron,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Neuron::new`], returning an error for `fan_in = 0` or an invalid
@@ -98,7 +103,7 @@ impl<F: Float> Neuron<F> {
     /// use nn::layers::neuron::{Neuron, NeuronOutput};
     /// use nn::Ctx;
     ///
-    /// let mut n = Neuron::from_values("clf", array![[2.0], [-1.0]], 0.5, NeuronOutput::Logit).unwrap();
+    /// let n = Neuron::from_values("clf", array![[2.0], [-1.0]], 0.5, NeuronOutput::Logit).unwrap();
     /// let tape = Tape::new();
     /// let mut ctx = Ctx::eval(&tape);
     /// let x = tape.constant(array![[1.0, 3.0], [1.0, 0.0]]);
@@ -131,15 +136,22 @@ impl<F: Float> Neuron<F> {
     /// use nn::layers::neuron::{Neuron, NeuronOutput};
     /// use nn::Ctx;
     ///
-    /// let mut n = Neuron::from_values("svm", array![[1.0_f64]], 0.0, NeuronOutput::Logit).unwrap();
+    /// let n = Neuron::from_values("svm", array![[1.0_f64]], 0.0, NeuronOutput::Logit).unwrap();
     /// let tape = Tape::new();
     /// let s = n.logit(&mut Ctx::eval(&tape), tape.constant(array![[2.0], [-0.5]]));
     /// // binary SVM: hinge max(0, 1 − y·s) with labels y = [+1, +1]
     /// let hinge = (1.0 - s).relu();
     /// assert_eq!(hinge.value(), array![[0.0], [1.5]]);
     /// ```
-    pub fn logit<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
-        self.affine.forward(ctx, x)
+    ///
+    /// # Panics
+    /// Unless `x` has fan_in columns.
+    #[track_caller]
+    pub fn logit<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
+        match self.affine.try_forward(ctx, x) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// The probabilities `σ(x·w + b)` of class 1 (m×1).
@@ -150,12 +162,16 @@ impl<F: Float> Neuron<F> {
     /// use nn::layers::neuron::{Neuron, NeuronOutput};
     /// use nn::Ctx;
     ///
-    /// let mut n = Neuron::from_values("lr", array![[1.0]], 0.0, NeuronOutput::Logit).unwrap();
+    /// let n = Neuron::from_values("lr", array![[1.0]], 0.0, NeuronOutput::Logit).unwrap();
     /// let tape = Tape::new();
     /// let p = n.probability(&mut Ctx::eval(&tape), tape.constant(array![[0.0]]));
     /// assert_eq!(p.item(), 0.5);
     /// ```
-    pub fn probability<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
+    ///
+    /// # Panics
+    /// Unless `x` has fan_in columns.
+    #[track_caller]
+    pub fn probability<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
         self.logit(ctx, x).sigmoid()
     }
 
@@ -186,11 +202,12 @@ impl<F: Float> Neuron<F> {
 }
 
 impl<F: Float> Module<F> for Neuron<F> {
-    fn forward<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
-        match self.output {
-            NeuronOutput::Logit => self.logit(ctx, x),
-            NeuronOutput::Probability => self.probability(ctx, x),
-        }
+    fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>> {
+        let s = self.affine.try_forward(ctx, x)?;
+        Ok(match self.output {
+            NeuronOutput::Logit => s,
+            NeuronOutput::Probability => s.sigmoid(),
+        })
     }
     fn params(&self) -> Vec<&Param<F>> {
         self.affine.params()

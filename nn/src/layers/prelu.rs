@@ -55,19 +55,32 @@ impl<F: Float> PReLU<F> {
     /// ```
     ///
     /// # Panics
-    /// If `width` is 0.
+    /// If `width` is 0 (see [`PReLU::try_per_column`]).
     #[track_caller]
     pub fn per_column(name: &str, width: usize) -> Self {
-        assert!(
-            width > 0,
-            "PReLU::per_column: width must be positive, got 0"
-        );
-        PReLU {
-            a: Param::new(
-                format!("{name}.a"),
-                Array2::from_elem((1, width), F::of(INITIAL_SLOPE)),
-            ),
+        match Self::try_per_column(name, width) {
+            Ok(layer) => layer,
+            Err(e) => panic!("{e}"),
         }
+    }
+
+    /// [`PReLU::per_column`], returning an error for `width = 0`.
+    ///
+    /// ```
+    /// use nn::layers::PReLU;
+    /// assert_eq!(
+    ///     PReLU::<f64>::try_per_column("act", 0).unwrap_err().to_string(),
+    ///     "PReLU: width must be positive, got 0"
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Argument`] for `width = 0`.
+    pub fn try_per_column(name: &str, width: usize) -> Result<Self> {
+        if width == 0 {
+            return Err(Error::argument("PReLU", "width must be positive, got 0"));
+        }
+        Self::from_slope(name, Array2::from_elem((1, width), F::of(INITIAL_SLOPE)))
     }
 
     /// A layer with the given slopes: 1×1 (shared) or 1×n (per column).
@@ -78,7 +91,7 @@ impl<F: Float> PReLU<F> {
     /// use nn::layers::PReLU;
     /// use nn::{Ctx, Module};
     ///
-    /// let mut act = PReLU::from_slope("act", array![[0.5, 0.25]]).unwrap();
+    /// let act = PReLU::from_slope("act", array![[0.5, 0.25]]).unwrap();
     /// let tape = Tape::new();
     /// let y = act.forward(&mut Ctx::eval(&tape), tape.constant(array![[-2.0, 4.0], [2.0, -4.0]]));
     /// assert_eq!(y.value(), array![[-1.0, 4.0], [2.0, -1.0]]);
@@ -110,10 +123,10 @@ impl<F: Float> PReLU<F> {
 }
 
 impl<F: Float> Module<F> for PReLU<F> {
-    /// # Panics
-    /// If the slope is 1×n and `x` does not have n columns.
-    fn forward<'t>(&mut self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Var<'t, F> {
-        x.prelu(ctx.param(&self.a))
+    /// # Errors
+    /// [`Error::Shape`] if the slope is 1×n and `x` does not have n columns.
+    fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>> {
+        x.try_prelu(ctx.param(&self.a))
     }
     fn params(&self) -> Vec<&Param<F>> {
         vec![&self.a]

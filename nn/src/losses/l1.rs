@@ -15,7 +15,7 @@
 use autograd::{Float, Result, Var};
 use ndarray::Array2;
 
-use super::{batch_mean, check_same_shape, or_panic};
+use super::{batch_mean, check_finite_targets, check_same_shape, or_panic};
 
 /// The mean L1 distance between `predictions` (m×k) and `targets` (m×k).
 ///
@@ -31,7 +31,7 @@ use super::{batch_mean, check_same_shape, or_panic};
 /// ```
 ///
 /// # Panics
-/// On an empty batch or targets of another shape (see
+/// On an empty batch, targets of another shape or a NaN/±∞ target (see
 /// [`try_l1_regression`]).
 #[track_caller]
 pub fn l1_regression<'t, F: Float>(predictions: Var<'t, F>, targets: &Array2<F>) -> Var<'t, F> {
@@ -49,6 +49,12 @@ pub fn l1_regression<'t, F: Float>(predictions: Var<'t, F>, targets: &Array2<F>)
 ///     nn::losses::try_l1_regression(f, &Array2::zeros((0, 2))).unwrap_err().to_string(),
 ///     "l1_regression: empty batch: predictions are 0×2"
 /// );
+/// let f = tape.leaf(Array2::zeros((1, 2)));
+/// let y = ndarray::array![[0.0, f64::INFINITY]];
+/// assert_eq!(
+///     nn::losses::try_l1_regression(f, &y).unwrap_err().to_string(),
+///     "l1_regression: target inf at row 0, column 1 is not finite"
+/// );
 /// ```
 #[track_caller]
 pub fn try_l1_regression<'t, F: Float>(
@@ -61,6 +67,7 @@ pub fn try_l1_regression<'t, F: Float>(
         ("targets", targets),
         ("predictions", shape),
     )?;
+    check_finite_targets("l1_regression", targets)?;
     let y = predictions.tape().constant(targets.clone());
     Ok(batch_mean((predictions - y).abs().sum(), shape.rows))
 }

@@ -22,7 +22,7 @@
 use autograd::{Float, Result, Var};
 use ndarray::Array2;
 
-use super::{batch_mean, check_same_shape, or_panic};
+use super::{batch_mean, check_finite_targets, check_same_shape, or_panic};
 
 /// The mean squared L2 distance between `predictions` (m×k) and `targets`
 /// (m×k).
@@ -39,7 +39,7 @@ use super::{batch_mean, check_same_shape, or_panic};
 /// ```
 ///
 /// # Panics
-/// On an empty batch or targets of another shape (see
+/// On an empty batch, targets of another shape or a NaN/±∞ target (see
 /// [`try_l2_regression`]).
 #[track_caller]
 pub fn l2_regression<'t, F: Float>(predictions: Var<'t, F>, targets: &Array2<F>) -> Var<'t, F> {
@@ -57,6 +57,11 @@ pub fn l2_regression<'t, F: Float>(predictions: Var<'t, F>, targets: &Array2<F>)
 ///     nn::losses::try_l2_regression(f, &Array2::zeros((1, 3))).unwrap_err().to_string(),
 ///     "l2_regression: targets are 1×3, predictions are 3×1"
 /// );
+/// let y = ndarray::array![[0.0], [f64::NAN], [1.0]];
+/// assert_eq!(
+///     nn::losses::try_l2_regression(f, &y).unwrap_err().to_string(),
+///     "l2_regression: target NaN at row 1, column 0 is not finite"
+/// );
 /// ```
 #[track_caller]
 pub fn try_l2_regression<'t, F: Float>(
@@ -69,6 +74,7 @@ pub fn try_l2_regression<'t, F: Float>(
         ("targets", targets),
         ("predictions", shape),
     )?;
+    check_finite_targets("l2_regression", targets)?;
     let y = predictions.tape().constant(targets.clone());
     // `sum_squares` is one fused node: Σ over all entries is Σ_i L_i.
     Ok(batch_mean((predictions - y).sum_squares(), shape.rows))

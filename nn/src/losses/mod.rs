@@ -19,7 +19,7 @@
 //! # Labels are validated
 //!
 //! Labels are data, and data is where mistakes hide, so every loss checks
-//! them before recording anything. The `try_` form returns a typed
+//! them before recording anything (regression targets must be finite). The `try_` form returns a typed
 //! [`autograd::Error`] naming the loss and the offending value; the plain
 //! form panics with the same message at the caller's line:
 //!
@@ -136,6 +136,18 @@ fn check_label_values<F: Float>(
         return Err(Error::argument(
             loss,
             format!("label {y} at [{r}, {c}] is not {described}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Every target must be finite: a NaN or ±∞ target makes the loss NaN or
+/// ∞ with no hint where it came from. The error names the first one.
+fn check_finite_targets<F: Float>(loss: &'static str, targets: &Array2<F>) -> Result<()> {
+    if let Some(((r, c), &y)) = targets.indexed_iter().find(|&(_, y)| !y.is_finite()) {
+        return Err(Error::argument(
+            loss,
+            format!("target {y} at row {r}, column {c} is not finite"),
         ));
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! [`Penalty`]: the strengths of one weight penalty and the tape ops that
 //! record it (`λ1 Σ|W| + ½ λ2 ‖W‖²`, a zero-strength term left out).
 
-use autograd::{Float, Var};
+use autograd::{Error, Float, Result, Var};
 
 /// The strengths of one penalty, `R(W) = λ1 Σ|W| + ½ λ2 ‖W‖²`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -65,16 +65,41 @@ impl Penalty {
     /// ```
     ///
     /// # Panics
-    /// If a strength is negative or not finite.
+    /// If a strength is negative or not finite (see
+    /// [`Penalty::try_elastic_net`]).
     #[track_caller]
     pub fn elastic_net(l1: f64, l2: f64) -> Self {
-        for (name, lambda) in [("l1", l1), ("l2", l2)] {
-            assert!(
-                lambda.is_finite() && lambda >= 0.0,
-                "Penalty: the {name} strength must be finite and ≥ 0, got {lambda}"
-            );
+        match Penalty::try_elastic_net(l1, l2) {
+            Ok(penalty) => penalty,
+            Err(e) => panic!("{e}"),
         }
-        Penalty { l1, l2 }
+    }
+
+    /// [`Penalty::elastic_net`], returning an error for a negative or
+    /// non-finite strength (strengths often come from a config file).
+    /// `try_elastic_net(λ, 0.0)` is L1, `try_elastic_net(0.0, λ)` is L2.
+    ///
+    /// ```
+    /// use nn::regularize::Penalty;
+    /// assert_eq!(Penalty::try_elastic_net(0.0, 1e-3).unwrap(), Penalty::l2(1e-3));
+    /// assert_eq!(
+    ///     Penalty::try_elastic_net(f64::NAN, 0.0).unwrap_err().to_string(),
+    ///     "Penalty: the l1 strength must be finite and ≥ 0, got NaN"
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Argument`] for a negative, NaN or infinite strength.
+    pub fn try_elastic_net(l1: f64, l2: f64) -> Result<Self> {
+        for (name, lambda) in [("l1", l1), ("l2", l2)] {
+            if !(lambda.is_finite() && lambda >= 0.0) {
+                return Err(Error::argument(
+                    "Penalty",
+                    format!("the {name} strength must be finite and ≥ 0, got {lambda}"),
+                ));
+            }
+        }
+        Ok(Penalty { l1, l2 })
     }
 
     /// `λ1`, the L1 strength.

@@ -12,7 +12,7 @@ use crate::close;
 
 #[test]
 fn affine_forward_and_backward() {
-    let mut fc = Affine::from_values(
+    let fc = Affine::from_values(
         "fc",
         array![[1.0, -1.0, 0.5], [2.0, 0.0, -1.0]],
         array![[0.1, 0.2, 0.3]],
@@ -39,7 +39,7 @@ fn affine_forward_and_backward() {
 fn activation_case(act: Activation) -> (Array2<f64>, Array2<f64>) {
     let tape = Tape::new();
     let x = tape.leaf(array![[-2.0, 0.0, 1.5]]);
-    let mut layer = act;
+    let layer = act;
     let y = layer.forward(&mut Ctx::eval(&tape), x);
     let g = y.backward_with(array![[1.0, 2.0, -3.0]]);
     (y.value(), g[x].clone())
@@ -80,7 +80,7 @@ fn tanh_forward_and_backward() {
 
 #[test]
 fn prelu_per_column_forward_and_backward() {
-    let mut act = PReLU::from_slope("act", array![[0.5, 0.25]]).unwrap();
+    let act = PReLU::from_slope("act", array![[0.5, 0.25]]).unwrap();
     let tape = Tape::new();
     let mut ctx = Ctx::eval(&tape);
     let x = tape.leaf(array![[-2.0, 3.0], [0.0, -1.0]]);
@@ -95,7 +95,7 @@ fn prelu_per_column_forward_and_backward() {
 
 #[test]
 fn prelu_shared_starts_at_a_quarter() {
-    let mut act = PReLU::shared("act");
+    let act = PReLU::shared("act");
     let tape = Tape::new();
     let mut ctx = Ctx::eval(&tape);
     let x = tape.leaf(array![[-2.0, 3.0], [0.0, -1.0]]);
@@ -111,7 +111,7 @@ fn prelu_shared_starts_at_a_quarter() {
 fn maxout_forward_backward_and_tie() {
     // W = I, b = 0, so the pieces are x's column blocks [x₀ x₁ | x₂ x₃].
     let fc = Affine::from_values("mx", Array2::eye(4), Array2::zeros((1, 4))).unwrap();
-    let mut layer = Maxout::from_affine(fc, 2).unwrap();
+    let layer = Maxout::from_affine(fc, 2).unwrap();
     let tape = Tape::new();
     let mut ctx = Ctx::eval(&tape);
     // row 0, column 1: both pieces are 5 — a tie
@@ -149,7 +149,7 @@ fn maxout_rejects_bad_piece_counts() {
 
 #[test]
 fn neuron_logit_and_probability() {
-    let mut n =
+    let n =
         Neuron::from_values("clf", array![[2.0], [-1.0]], 0.5, NeuronOutput::Probability).unwrap();
     let x = array![[1.0, 3.0], [1.0, 0.0]];
     let gs = array![[1.0], [2.0]];
@@ -184,8 +184,7 @@ fn neuron_logit_and_probability() {
 #[test]
 fn neuron_as_a_binary_svm() {
     // hinge max(0, 1 − y·s) on the raw scores, labels y ∈ {−1, +1}
-    let mut n =
-        Neuron::from_values("svm", array![[1.0_f64], [1.0]], 0.0, NeuronOutput::Logit).unwrap();
+    let n = Neuron::from_values("svm", array![[1.0_f64], [1.0]], 0.0, NeuronOutput::Logit).unwrap();
     let tape = Tape::new();
     let mut ctx = Ctx::eval(&tape);
     let s = n.forward(&mut ctx, tape.constant(array![[2.0, 1.0], [0.5, -1.0]]));

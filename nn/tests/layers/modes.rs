@@ -24,12 +24,12 @@ fn batch_norm() -> BatchNorm<f64> {
 
 #[test]
 fn batch_norm_training_forward_backward_and_running_stats() {
-    let mut bn = batch_norm();
+    let bn = batch_norm();
     let x = array![[1.0, 2.0], [3.0, 6.0], [5.0, 1.0]];
     let gy = array![[1.0, -1.0], [2.0, 0.5], [-0.5, 3.0]];
     let tape = Tape::new();
     let mut rng = StdRng::seed_from_u64(0);
-    let mut ctx = Ctx::train(&tape, &mut rng);
+    let mut ctx = Ctx::train(&tape).with_rng(&mut rng);
     let xv = tape.leaf(x.clone());
     let y = bn.forward(&mut ctx, xv);
 
@@ -55,8 +55,8 @@ fn batch_norm_training_forward_backward_and_running_stats() {
 
     // Running statistics, momentum 0.1, unbiased variance σ²·m/(m−1):
     // mean 0.9·0 + 0.1·3; var 0.9·1 + 0.1·[4, 7].
-    close(bn.running_mean(), &array![[0.3, 0.3]]);
-    close(bn.running_var(), &array![[1.3, 1.6]]);
+    close(&bn.running_mean(), &array![[0.3, 0.3]]);
+    close(&bn.running_var(), &array![[1.3, 1.6]]);
 }
 
 #[test]
@@ -87,18 +87,18 @@ fn batch_norm_eval_uses_the_running_statistics() {
     close(ctx.grad(&g, bn.gamma()).unwrap(), &array![dgamma]);
     close(ctx.grad(&g, bn.beta()).unwrap(), &array![[2.5, 2.5]]);
     // … and evaluation does not move them
-    close(bn.running_mean(), &array![[2.0, 1.0]]);
-    close(bn.running_var(), &array![[4.0, 0.25]]);
+    close(&bn.running_mean(), &array![[2.0, 1.0]]);
+    close(&bn.running_var(), &array![[4.0, 0.25]]);
 }
 
 #[test]
 #[should_panic(expected = "training needs a batch of at least 2 rows")]
 fn batch_norm_refuses_a_single_row_in_training() {
-    let mut bn = BatchNorm::<f64>::new("bn", 2);
+    let bn = BatchNorm::<f64>::new("bn", 2);
     let tape = Tape::new();
     let mut rng = StdRng::seed_from_u64(0);
     bn.forward(
-        &mut Ctx::train(&tape, &mut rng),
+        &mut Ctx::train(&tape).with_rng(&mut rng),
         tape.constant(array![[1.0, 2.0]]),
     );
 }
@@ -109,16 +109,16 @@ fn dropout_mask(p: f64, seed: u64, dim: (usize, usize)) -> Array2<f64> {
     let mut rng = StdRng::seed_from_u64(seed);
     let x = tape.constant(Array2::ones(dim));
     Dropout::new(p)
-        .forward(&mut Ctx::train(&tape, &mut rng), x)
+        .forward(&mut Ctx::train(&tape).with_rng(&mut rng), x)
         .value()
 }
 
 #[test]
 fn dropout_training_scales_kept_units_by_one_over_p() {
-    let mut drop = Dropout::new(0.8);
+    let drop = Dropout::new(0.8);
     let tape = Tape::new();
     let mut rng = StdRng::seed_from_u64(21);
-    let mut ctx = Ctx::train(&tape, &mut rng);
+    let mut ctx = Ctx::train(&tape).with_rng(&mut rng);
     let xv = array![[1.0, -2.0, 3.0], [4.0, 0.5, -1.0]];
     let x = tape.leaf(xv.clone());
     let y = drop.forward(&mut ctx, x);
@@ -195,8 +195,11 @@ fn the_mode_switch_reaches_every_layer() {
     let train = |net: &mut Sequential<f64>, seed| {
         let tape = Tape::new();
         let mut rng = StdRng::seed_from_u64(seed);
-        net.forward(&mut Ctx::train(&tape, &mut rng), tape.constant(x.clone()))
-            .value()
+        net.forward(
+            &mut Ctx::train(&tape).with_rng(&mut rng),
+            tape.constant(x.clone()),
+        )
+        .value()
     };
     let first = train(&mut net, 5);
     assert_ne!(first, before); // batch statistics and a dropout mask
@@ -288,7 +291,7 @@ fn an_f32_network_trains_and_evaluates() {
     let mut losses = Vec::new();
     for _ in 0..30 {
         let tape = Tape::new();
-        let mut ctx = Ctx::train(&tape, &mut rng);
+        let mut ctx = Ctx::train(&tape).with_rng(&mut rng);
         let y = net.forward(&mut ctx, tape.constant(x.clone()));
         let loss = (y - tape.constant(target.clone())).square().mean();
         losses.push(loss.item());

@@ -57,7 +57,7 @@ fn check_layer<S: Strategy>(name: &str, strategy: S, prop: impl Fn(S::Value) -> 
     eprintln!("{name}: worst normwise error {:.2e}", worst.get());
 }
 
-fn check(module: &mut dyn Module<f64>, x: &Array2<f64>, mode: Mode) -> Report {
+fn check(module: &dyn Module<f64>, x: &Array2<f64>, mode: Mode) -> Report {
     nn::check::check_module(&GradCheck::new(), module, x, mode)
 }
 
@@ -94,11 +94,7 @@ fn affine_gradients() {
         )
     });
     check_layer("affine", cases, |(w, b, x)| {
-        check(
-            &mut Affine::from_values("fc", w, b).unwrap(),
-            &x,
-            Mode::Train,
-        )
+        check(&Affine::from_values("fc", w, b).unwrap(), &x, Mode::Train)
     });
 }
 
@@ -113,8 +109,8 @@ fn activation_gradients() {
     let cases = (0..acts.len(), dim(MAX_SIDE), dim(MAX_SIDE))
         .prop_flat_map(|(a, m, n)| (Just(a), away_from_zero(m, n, true)));
     check_layer("activation", cases, |(a, x)| {
-        let mut act = acts[a];
-        check(&mut act, &x, Mode::Train)
+        let act = acts[a];
+        check(&act, &x, Mode::Train)
     });
 }
 
@@ -128,7 +124,7 @@ fn prelu_gradients() {
         )
     });
     check_layer("prelu", cases, |(a, x)| {
-        check(&mut PReLU::from_slope("act", a).unwrap(), &x, Mode::Train)
+        check(&PReLU::from_slope("act", a).unwrap(), &x, Mode::Train)
     });
 }
 
@@ -144,7 +140,7 @@ fn maxout_gradients() {
     });
     check_layer("maxout", cases, |(k, w, b, x)| {
         let fc = Affine::from_values("mx", w, b).unwrap();
-        check(&mut Maxout::from_affine(fc, k).unwrap(), &x, Mode::Train)
+        check(&Maxout::from_affine(fc, k).unwrap(), &x, Mode::Train)
     });
 }
 
@@ -165,7 +161,7 @@ fn neuron_gradients() {
             NeuronOutput::Logit
         };
         check(
-            &mut Neuron::from_values("n", w, b, out).unwrap(),
+            &Neuron::from_values("n", w, b, out).unwrap(),
             &x,
             Mode::Train,
         )
@@ -200,7 +196,7 @@ fn batch_norm(gamma: Array2<f64>, beta: Array2<f64>) -> BatchNorm<f64> {
 #[test]
 fn batch_norm_training_gradients() {
     check_layer("batch_norm (train)", batch_norm_cases(), |(g, b, x)| {
-        check(&mut batch_norm(g, b), &x, Mode::Train)
+        check(&batch_norm(g, b), &x, Mode::Train)
     });
 }
 
@@ -221,7 +217,7 @@ fn batch_norm_eval_gradients() {
     check_layer("batch_norm (eval)", cases, |([g, b], mean, var, x)| {
         let mut bn = batch_norm(g, b);
         bn.set_running_stats(mean, var).unwrap();
-        check(&mut bn, &x, Mode::Eval)
+        check(&bn, &x, Mode::Eval)
     });
 }
 
@@ -233,7 +229,7 @@ fn dropout_gradients_with_a_fixed_seed() {
     runner()
         .run(&cases, |(p, seed, x)| {
             let checker = GradCheck::new().seed(seed);
-            let report = nn::check::check_module(&checker, &mut Dropout::new(p), &x, Mode::Train);
+            let report = nn::check::check_module(&checker, &Dropout::new(p), &x, Mode::Train);
             report.assert_ok();
             worst.set(worst.get().max(report.worst_normwise()));
             prop_assert!(report.worst_normwise() <= NORMWISE, "{report}");
@@ -269,8 +265,8 @@ fn mlp_gradients() {
         });
     check_layer("mlp (tanh)", cases, |(sizes, seed, x)| {
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-        let mut net = Mlp::<f64>::new(&sizes, Activation::Tanh, Init::Calibrated, &mut rng);
-        check(&mut net, &x, Mode::Train)
+        let net = Mlp::<f64>::new(&sizes, Activation::Tanh, Init::Calibrated, &mut rng);
+        check(&net, &x, Mode::Train)
     });
 }
 
@@ -298,19 +294,15 @@ fn kinks_are_reported_not_failed() {
     runner()
         .run(&cases, |(layer, k, x, tied, slope)| {
             let report = match layer {
-                0 => check(&mut Activation::ReLU, &x, Mode::Train),
-                1 => check(&mut Activation::LeakyReLU(0.1), &x, Mode::Train),
-                2 => check(
-                    &mut PReLU::from_slope("act", slope).unwrap(),
-                    &x,
-                    Mode::Train,
-                ),
+                0 => check(&Activation::ReLU, &x, Mode::Train),
+                1 => check(&Activation::LeakyReLU(0.1), &x, Mode::Train),
+                2 => check(&PReLU::from_slope("act", slope).unwrap(), &x, Mode::Train),
                 _ => {
                     // W = I, b = 0: the pieces are the tied input columns
                     let w = Array2::eye(tied.ncols());
                     let fc = Affine::from_values("mx", w, Array2::zeros((1, tied.ncols())));
-                    let mut layer = Maxout::from_affine(fc.unwrap(), k).unwrap();
-                    check(&mut layer, &tied, Mode::Train)
+                    let layer = Maxout::from_affine(fc.unwrap(), k).unwrap();
+                    check(&layer, &tied, Mode::Train)
                 }
             };
             report.assert_ok();
