@@ -10,12 +10,18 @@ pub mod reduce;
 pub(crate) mod add;
 pub(crate) mod div;
 pub(crate) mod maximum;
+pub(crate) mod minimum;
 pub(crate) mod mul;
 pub(crate) mod sub;
+pub(crate) mod where_;
+
+// comparisons: constant 0/1 masks, no gradient (not registered)
+pub(crate) mod compare;
 
 // unary and scalar
 pub(crate) mod abs;
 pub(crate) mod add_scalar;
+pub(crate) mod clamp;
 pub(crate) mod exp;
 pub(crate) mod leaky_relu;
 pub(crate) mod log;
