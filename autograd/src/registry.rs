@@ -37,8 +37,15 @@ pub fn all_ops() -> Vec<OpSpec> {
         ops::square::SPECS,
         ops::sqrt::SPECS,
         ops::powf::SPECS,
+        ops::powi::SPECS,
+        ops::reciprocal::SPECS,
         ops::exp::SPECS,
         ops::log::SPECS,
+        ops::log1p::SPECS,
+        ops::expm1::SPECS,
+        ops::softplus::SPECS,
+        ops::sin::SPECS,
+        ops::cos::SPECS,
         ops::tanh::SPECS,
         ops::sigmoid::SPECS,
         ops::maxout::SPECS,
@@ -47,16 +54,19 @@ pub fn all_ops() -> Vec<OpSpec> {
         ops::sum_squares::SPECS,
         ops::mean::SPECS,
         ops::max::SPECS,
+        ops::min::SPECS,
         ops::log_sum_exp::SPECS,
         // matrix
         ops::matmul::SPECS,
         ops::transpose::SPECS,
         ops::reshape::SPECS,
-        // rows: softmax, picking, slicing
+        // rows: softmax, picking, slicing, gathering
         ops::softmax::SPECS,
         ops::log_softmax::SPECS,
         ops::pick::SPECS,
         ops::slice_cols::SPECS,
+        ops::gather_rows::SPECS,
+        ops::select_cols::SPECS,
         ops::concat_cols::SPECS,
     ]
     .concat()
