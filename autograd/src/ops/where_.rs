@@ -174,12 +174,15 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
     shapes: ShapeRule::Broadcast,
     kink: Kink::None,
     // A fixed checkerboard mask at the broadcast shape, so both sides get
-    // some of the gradient whatever the generated shapes.
+    // some of the gradient whatever the generated shapes; times
+    // `a.eq(a) ⊙ b.eq(b)` (1, or NaN where an input is NaN), so a NaN in
+    // either input reaches the output as for every elementwise op.
     apply: |x| {
-        let out =
-            broadcast_shapes("where", x[0].shape(), x[1].shape()).expect("generated to broadcast");
-        let mask = Array2::from_shape_fn(out.dim(), |(i, j)| ((i + j) % 2) as f64);
-        Var::where_(x[0].tape().constant(mask), x[0], x[1])
+        let (a, b) = (x[0], x[1]);
+        let out = broadcast_shapes("where", a.shape(), b.shape()).expect("generated to broadcast");
+        let board = Array2::from_shape_fn(out.dim(), |(i, j)| ((i + j) % 2) as f64);
+        let mask = a.tape().constant(board) * a.eq(a) * b.eq(b);
+        Var::where_(mask, a, b)
     },
 }];
 
@@ -278,5 +281,25 @@ mod tests {
         let hv = ((g[0] * v).sum() + (g[1] * v).sum()).backward();
         assert_eq!(hv[a], array![[6.0, 0.0, 1.0]]);
         assert_eq!(hv[b], array![[0.0, -4.0, 0.0]]);
+    }
+
+    #[test]
+    fn the_registry_entry_passes_nan_from_either_side() {
+        let spec = super::SPECS[0];
+        for nan_in in 0..2 {
+            let tape = Tape::new();
+            let mut a = array![[1.0]];
+            let mut b = array![[2.0]];
+            if nan_in == 0 {
+                a[[0, 0]] = f64::NAN
+            } else {
+                b[[0, 0]] = f64::NAN
+            }
+            let y = (spec.apply)(&[tape.leaf(a), tape.leaf(b)]);
+            assert!(y.item().is_nan(), "NaN in input {nan_in} lost");
+        }
+        let tape = Tape::new();
+        let y = (spec.apply)(&[tape.leaf(array![[1.0, 2.0]]), tape.leaf(array![[3.0, 4.0]])]);
+        assert_eq!(y.value(), array![[3.0, 2.0]]);
     }
 }
