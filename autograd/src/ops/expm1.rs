@@ -90,4 +90,16 @@ mod tests {
         assert_close(&g, &array![[1.0, -4.0, 0.25]]);
         assert_close(&hv, &array![[3.0, -4.0, -1.0]]);
     }
+
+    #[test]
+    fn accurate_where_the_naive_formula_is_not() {
+        // eˣ − 1 = x + x²/2 + … ; for x = 1e-10 the naive form rounds eˣ.
+        let x = 1e-10_f64;
+        let exact = x + x * x / 2.0;
+        let naive = ((x.exp() - 1.0) - exact).abs() / exact;
+        assert!(naive > 1e-8, "naive error {naive:e}");
+        let tape = Tape::new();
+        let y = tape.leaf(array![[x]]).expm1().item();
+        assert!((y - exact).abs() / exact < 1e-15);
+    }
 }

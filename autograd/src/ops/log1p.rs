@@ -90,4 +90,16 @@ mod tests {
         assert_close(&g, &array![[1.0, -1.0, 0.125]]);
         assert_close(&hv, &array![[-3.0, 0.5, 0.125]]);
     }
+
+    #[test]
+    fn accurate_where_the_naive_formula_is_not() {
+        // ln(1 + x) = x − x²/2 + … ; for x = 1e-10 the naive form rounds 1 + x.
+        let x = 1e-10_f64;
+        let exact = x - x * x / 2.0;
+        let naive = ((1.0 + x).ln() - exact).abs() / exact;
+        assert!(naive > 1e-8, "naive error {naive:e}");
+        let tape = Tape::new();
+        let y = tape.leaf(array![[x]]).log1p().item();
+        assert!((y - exact).abs() / exact < 1e-15);
+    }
 }

@@ -143,4 +143,10 @@ mod tests {
         assert_close(&g, &array![[-2.0, -0.5, -8.0]]);
         assert_close(&hv, &array![[18.0, -0.75, -192.0]]);
     }
+
+    #[test]
+    fn power_zero_of_nan_is_one() {
+        let tape = Tape::new();
+        assert_eq!(tape.leaf(array![[f64::NAN]]).powi(0).item(), 1.0);
+    }
 }

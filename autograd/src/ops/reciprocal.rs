@@ -89,4 +89,13 @@ mod tests {
         assert_close(&g, &array![[-1.0, 0.5, -0.5]]);
         assert_close(&hv, &array![[6.0, -0.5, 4.0]]);
     }
+
+    #[test]
+    fn recorded_backward_keeps_a_zero_upstream_zero_at_zero() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[0.0, 2.0]]);
+        let w = tape.constant(array![[0.0, 1.0]]);
+        let g = (x.reciprocal() * w).sum().grad_graph(&[x]).unwrap()[0];
+        assert_eq!(g.value(), array![[0.0, -0.25]]);
+    }
 }

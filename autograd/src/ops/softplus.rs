@@ -103,6 +103,9 @@ mod tests {
         assert_eq!(y.value(), array![[1e4, 0.0]]);
         assert_eq!(y.backward_with(array![[2.0, 3.0]])[x], array![[2.0, 0.0]]);
 
+        // The naive ln(1 + eˣ) overflows in f32 from x ≈ 89 (f64: 710).
+        assert_eq!(89.0_f32.exp().ln_1p(), f32::INFINITY);
+        assert_eq!(710.0_f64.exp().ln_1p(), f64::INFINITY);
         let tape = Tape::<f32>::new();
         let x = tape.leaf(array![[1e4_f32, -1e4, 100.0, -100.0]]);
         let y = x.softplus();

@@ -233,14 +233,15 @@ mod tests {
     fn a_nan_mask_entry_gives_nan() {
         let tape = Tape::new();
         let x = tape.leaf(array![[f64::NAN, 2.0]]);
-        let zero = tape.scalar(0.0);
-        let y = Var::where_(x.gt(zero), x, zero); // relu written with where
+        let floor = tape.leaf(array![[0.0]]);
+        let y = Var::where_(x.gt(floor), x, floor); // relu written with where
         let v = y.value();
         assert!(v[[0, 0]].is_nan());
         assert_eq!(v[[0, 1]], 2.0);
         let g = y.backward_with(array![[1.0, 5.0]]);
         assert!(g[x][[0, 0]].is_nan());
         assert_eq!(g[x][[0, 1]], 5.0);
+        assert!(g[floor][[0, 0]].is_nan()); // NaN to both sides there
     }
 
     #[test]
