@@ -86,6 +86,7 @@ mod param;
 mod pool;
 pub mod registry;
 pub mod shape;
+mod spec;
 mod tape;
 pub mod ties;
 mod var;

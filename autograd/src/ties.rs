@@ -11,6 +11,15 @@
 //! | `maximum(a, b)` | a = b | ½ to each side | [`Branch::TIE`] |
 //! | `max` (reduction) | k entries tie for the max | 1/k to each tied entry | [`Branch::TIE`] |
 //! | `maxout` (k pieces) | j pieces tie | 1/j to each tied piece | [`Branch::TIE`] |
+//! | `minimum(a, b)` | a = b | ½ to each side ([`minimum_shares`]) | [`Branch::TIE`] |
+//! | `min` (reduction) | k entries tie for the min | 1/k to each tied entry | [`Branch::TIE`] |
+//! | `clamp(lo, hi)` | x = lo or x = hi | 1: the bounds count as inside, lo ≤ x ≤ hi ([`clamp_slope`]) | [`Branch::TIE`] |
+//! | `where(m, a, b)` | none: m is data | 1 to the side `m` selects, 0 to the other | none |
+//!
+//! `clamp` follows PyTorch's `clamp_backward` (`FunctionsManual.cpp`),
+//! `where((x >= min) & (x <= max), grad, 0)`: the gradient passes at both
+//! bounds. Comparisons (`gt`, `ge`, `lt`, `le`, `eq`) are constants and
+//! carry no gradient.
 //!
 //! Splitting evenly means tied gradients always sum to the upstream gradient,
 //! which keeps `sum` of the gradients equal to what a finite difference in
@@ -137,6 +146,56 @@ pub fn max_branch(first_winner: usize, tied: usize) -> Branch {
     }
 }
 
+/// The shares of the upstream gradient that `minimum(a, b)` routes to `a`
+/// and to `b`: all to the smaller one, ½ each on a tie (the mirror of
+/// [`maximum_shares`]).
+#[inline]
+pub fn minimum_shares<F: Float>(a: F, b: F) -> (F, F) {
+    // a is the smaller exactly when b is the larger of (b, a).
+    maximum_shares(b, a)
+}
+
+/// The branch `minimum(a, b)` took: argument 0 (the smaller), argument 1,
+/// or a tie.
+#[inline]
+pub fn minimum_branch<F: Float>(a: F, b: F) -> Branch {
+    if a < b {
+        Branch::winner(0)
+    } else if a > b {
+        Branch::winner(1)
+    } else {
+        Branch::TIE
+    }
+}
+
+/// clamp'(x) for bounds `lo ≤ hi`: 1 for `lo ≤ x ≤ hi` (both bounds
+/// included, as PyTorch's `clamp_backward`), 0 outside and for NaN.
+#[inline]
+pub fn clamp_slope<F: Float>(x: F, lo: F, hi: F) -> F {
+    if x >= lo && x <= hi {
+        F::one()
+    } else {
+        F::zero()
+    }
+}
+
+/// The branch `clamp(lo, hi)` took, read as `max(lo, min(x, hi))`:
+/// `winner(0)` below `lo` (the lower bound wins), `winner(1)` strictly
+/// inside (`x` wins), `winner(2)` above `hi`, and [`Branch::TIE`] on a
+/// bound.
+#[inline]
+pub fn clamp_branch<F: Float>(x: F, lo: F, hi: F) -> Branch {
+    if x < lo {
+        Branch::winner(0)
+    } else if x > hi {
+        Branch::winner(2)
+    } else if x > lo && x < hi {
+        Branch::winner(1)
+    } else {
+        Branch::TIE
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +238,40 @@ mod tests {
         assert_eq!(maximum_branch(1.0_f64, 0.0), Branch::winner(0));
         assert_eq!(max_branch(3, 1), Branch::winner(3));
         assert_eq!(max_branch(3, 2), Branch::TIE);
+    }
+
+    #[test]
+    fn minimum_mirrors_maximum() {
+        assert_eq!(minimum_shares(1.0_f64, 2.0), (1.0, 0.0));
+        assert_eq!(minimum_shares(2.0_f64, 1.0), (0.0, 1.0));
+        assert_eq!(minimum_shares(0.3_f32, 0.3), (0.5, 0.5));
+        assert_eq!(minimum_branch(1.0_f64, 2.0), Branch::winner(0));
+        assert_eq!(minimum_branch(2.0_f64, 1.0), Branch::winner(1));
+        assert_eq!(minimum_branch(2.0_f64, 2.0), Branch::TIE);
+    }
+
+    #[test]
+    fn clamp_passes_the_gradient_at_both_bounds() {
+        let (lo, hi) = (-1.0_f64, 2.0);
+        let slopes: Vec<f64> = [-1.5, -1.0, 0.0, 2.0, 2.5, f64::NAN]
+            .iter()
+            .map(|&x| clamp_slope(x, lo, hi))
+            .collect();
+        assert_eq!(slopes, vec![0.0, 1.0, 1.0, 1.0, 0.0, 0.0]);
+        assert_eq!(clamp_slope(3.0_f64, 3.0, 3.0), 1.0); // lo = hi
+        let branches: Vec<Branch> = [-1.5, -1.0, 0.0, 2.0, 2.5]
+            .iter()
+            .map(|&x| clamp_branch(x, lo, hi))
+            .collect();
+        assert_eq!(
+            branches,
+            vec![
+                Branch::winner(0),
+                Branch::TIE,
+                Branch::winner(1),
+                Branch::TIE,
+                Branch::winner(2)
+            ]
+        );
     }
 }

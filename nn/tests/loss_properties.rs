@@ -150,8 +150,12 @@ fn gradcheck_regression() {
     property("l2_regression", targets.clone(), |(f, t)| {
         check_scores(f, |v| l2_regression(v, &t))
     });
-    property("l1_regression", targets, |(f, t)| {
+    property("l1_regression", targets.clone(), |(f, t)| {
         check_scores(f, |v| l1_regression(v, &t))
+    });
+    // δ = 0.5 inside the residuals' range (−4, 4): both pieces are hit.
+    property("huber", targets, |(f, t)| {
+        check_scores(f, |v| huber(v, &t, 0.5))
     });
 }
 
@@ -183,4 +187,6 @@ fn every_loss_is_twice_differentiable() {
     second("binary_hinge", &|s| binary_hinge(s, &signs));
     second("l2_regression", &|s| l2_regression(s, &targets));
     second("l1_regression", &|s| l1_regression(s, &targets));
+    // Residuals 0.12i − 0.21j + 0.2: four beyond δ = 0.3, none within 0.02 of ±δ.
+    second("huber", &|s| huber(s, &targets, 0.3));
 }

@@ -8,6 +8,9 @@ use autograd::{Error, Float, Tape, Var};
 use ndarray::{Array2, array};
 use nn::losses::*;
 
+#[path = "../../autograd/tests/support/caller.rs"]
+mod caller;
+
 // ---------------------------------------------------------------------------
 // Hand-computed values and gradients. Each loss is differentiated with an
 // upstream gradient of 2.5 (not 1) so a loss that ignored its upstream
@@ -155,6 +158,79 @@ fn l1_regression_value_and_gradient_with_a_perfect_prediction() {
     assert_eq!(value, (1.0 + 2.0 + 0.0 + 2.0 + 1.0 + 1.0) / 2.0);
     let want = array![[1.0, -1.0, 0.0], [1.0, 1.0, -1.0]] * (UP / 2.0);
     assert_close(&grad, &want);
+}
+
+#[test]
+fn huber_value_and_gradient_on_both_sides_of_delta() {
+    let f = array![[1.0, -2.0, 0.5], [3.0, 0.0, 1.0]];
+    let t = array![[0.0, 0.0, 0.5], [1.0, -1.0, 2.0]];
+    // residuals [[1, −2, 0], [2, 1, −1]], δ = 1.5: ½r² inside, δ(|r| − ½δ) outside
+    let (value, grad) = value_and_grad(f.clone(), |v| huber(v, &t, 1.5));
+    assert_eq!(value, (0.5 + 1.875 + 0.0 + 1.875 + 0.5 + 0.5) / 2.0);
+    // clamp(r, −δ, δ) · UP / m
+    let want = array![[1.0, -1.5, 0.0], [1.5, 1.0, -1.0]] * (UP / 2.0);
+    assert_close(&grad, &want);
+
+    // δ = 1 puts four residuals exactly on ±δ: both pieces give ½ there and
+    // the gradient is r (clamp passes the gradient at its bounds).
+    let (value, grad) = value_and_grad(f, |v| huber(v, &t, 1.0));
+    assert_eq!(value, (0.5 + 1.5 + 0.0 + 1.5 + 0.5 + 0.5) / 2.0);
+    let want = array![[1.0, -1.0, 0.0], [1.0, 1.0, -1.0]] * (UP / 2.0);
+    assert_close(&grad, &want);
+}
+
+#[test]
+fn huber_is_half_l2_for_a_large_delta_and_delta_times_l1_far_out() {
+    let f = array![[0.3, -0.2], [0.1, 0.4]];
+    let t = Array2::zeros((2, 2));
+    let (h, gh) = value_and_grad(f.clone(), |v| huber(v, &t, 10.0));
+    let (l2, gl2) = value_and_grad(f.clone(), |v| l2_regression(v, &t));
+    assert_abs_diff_eq!(h, l2 / 2.0, epsilon = 1e-15);
+    assert_close(&gh, &(gl2 / 2.0));
+    let far = f * 100.0; // every |r| ≥ 10 > δ = 0.5: h = δ|r| − δ²/2
+    let (h, gh) = value_and_grad(far.clone(), |v| huber(v, &t, 0.5));
+    let (l1, gl1) = value_and_grad(far, |v| l1_regression(v, &t));
+    assert_abs_diff_eq!(h, 0.5 * l1 - 4.0 * 0.125 / 2.0, epsilon = 1e-12);
+    assert_close(&gh, &(gl1 * 0.5));
+}
+
+#[test]
+fn huber_is_finite_for_residuals_whose_square_overflows() {
+    // In f32, (1e30)² overflows; the loss never squares a residual beyond δ.
+    let tape = Tape::<f32>::new();
+    tape.detect_anomalies(true);
+    let f = tape.leaf(array![[1e30_f32, -1e30], [0.5, 0.0]]);
+    let l = huber(f, &Array2::zeros((2, 2)), 1.0);
+    assert_eq!(l.item(), (2e30 - 1.0 + 0.125) / 2.0);
+    let g = l.try_backward().expect("no anomaly");
+    assert_eq!(g[f], array![[0.5, -0.5], [0.25, 0.0]]);
+}
+
+#[test]
+fn huber_propagates_nan() {
+    let tape = Tape::<f64>::new();
+    let f = tape.leaf(array![[f64::NAN, 0.0]]);
+    assert!(huber(f, &Array2::zeros((1, 2)), 1.0).item().is_nan());
+}
+
+#[test]
+fn huber_argument_errors() {
+    let tape = Tape::<f64>::new();
+    let f = tape.leaf(Array2::zeros((2, 2)));
+    for delta in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        let e = try_huber(f, &Array2::zeros((2, 2)), delta).unwrap_err();
+        assert!(matches!(e, Error::Argument { op: "huber", .. }), "{e}");
+        assert_eq!(
+            e.to_string(),
+            format!("huber: delta must be positive and finite, got {delta}")
+        );
+    }
+    assert_eq!(
+        try_huber(f, &Array2::zeros((2, 3)), 1.0)
+            .unwrap_err()
+            .to_string(),
+        "huber: targets are 2×3, predictions are 2×2"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -446,6 +522,20 @@ fn plain_binary_logistic_panics_with_the_same_message() {
 fn plain_l2_regression_panics_with_the_same_message() {
     let tape = Tape::new();
     let _ = l2_regression(tape.leaf(zeros(1, 2)), &zeros(1, 1));
+}
+
+#[test]
+fn plain_huber_panics_at_the_callers_line() {
+    let tape = Tape::new();
+    let f = tape.leaf(zeros(1, 2));
+    assert_panics_here!(
+        huber(f, &zeros(1, 2), -1.0),
+        "huber: delta must be positive and finite, got -1"
+    );
+    assert_panics_here!(
+        huber(f, &zeros(2, 2), 1.0),
+        "huber: targets are 2×2, predictions are 1×2"
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! * Smooth: no kinks.
 
 use crate::ops::elementwise::{Binary, BinaryFn};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Var};
 
 pub(crate) struct Add;

@@ -6,7 +6,7 @@
 //! * Smooth: no kinks.
 
 use crate::ops::elementwise::{Unary, UnaryFn};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 
 pub(crate) struct AddScalar<F> {

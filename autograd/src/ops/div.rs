@@ -9,7 +9,7 @@
 
 use crate::higher_order::{broadcast_graph, masked_denominator};
 use crate::ops::elementwise::{Binary, BinaryFn};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Var};
 
 pub(crate) struct Div;

@@ -7,7 +7,7 @@
 //!   ([`crate::ties::sign_branch`]).
 
 use crate::ops::elementwise::{Unary, UnaryFn};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
 use crate::{Float, Var};
 

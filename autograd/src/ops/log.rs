@@ -7,7 +7,7 @@
 
 use crate::higher_order::masked_denominator;
 use crate::ops::elementwise::{Unary, UnaryFn};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 
 pub(crate) struct Log;

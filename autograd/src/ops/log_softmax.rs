@@ -17,7 +17,7 @@ use ndarray::{Array2, Zip};
 
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::log_sum_exp::{max_and_log_norm, shift};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
 
 pub(crate) struct LogSoftmax;

@@ -20,7 +20,7 @@ use ndarray::{Array2, ArrayView1, Zip};
 use crate::higher_order::broadcast_graph;
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::reduce::{Over, fold_lanes, lane_max, nonempty, unfold_lanes};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties;
 use crate::{Float, Result, Shape, Var};
 

@@ -11,7 +11,7 @@ use ndarray::{Array2, ArrayView2};
 
 use crate::kernels::scratch;
 use crate::op::{BackwardCtx, GraphCtx, Op};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
 pub(crate) struct MatMul;

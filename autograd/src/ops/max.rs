@@ -15,7 +15,7 @@ use ndarray::{Array2, ArrayView1, Zip};
 
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::reduce::{Over, fold_lanes, lane_max, nonempty, unfold_lanes, zip_lanes};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
 use crate::{Float, Result, Shape, Var};
 

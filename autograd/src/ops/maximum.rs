@@ -12,8 +12,8 @@
 use ndarray::Zip;
 
 use crate::ops::elementwise::{Binary, BinaryFn};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::shape::broadcast_view;
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
 use crate::{Float, Result, Var};
 

@@ -16,7 +16,7 @@ use ndarray::Array2;
 
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::elementwise::chain;
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
 use crate::{Error, Float, Result, Shape, Var};
 

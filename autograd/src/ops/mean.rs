@@ -12,8 +12,8 @@ use ndarray::Array2;
 use crate::higher_order::broadcast_graph;
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::reduce::{Over, fold_lanes, nonempty};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::shape::broadcast_view;
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
 
 pub(crate) struct Mean(pub Over);

@@ -10,22 +10,35 @@ pub mod reduce;
 pub(crate) mod add;
 pub(crate) mod div;
 pub(crate) mod maximum;
+pub(crate) mod minimum;
 pub(crate) mod mul;
 pub(crate) mod sub;
+pub(crate) mod where_;
+
+// comparisons: constant 0/1 masks, no gradient (not registered)
+pub(crate) mod compare;
 
 // unary and scalar
 pub(crate) mod abs;
 pub(crate) mod add_scalar;
+pub(crate) mod clamp;
+pub(crate) mod cos;
 pub(crate) mod exp;
+pub(crate) mod expm1;
 pub(crate) mod leaky_relu;
 pub(crate) mod log;
+pub(crate) mod log1p;
 pub(crate) mod maxout;
 pub(crate) mod mul_scalar;
 pub(crate) mod neg;
 pub(crate) mod powf;
+pub(crate) mod powi;
 pub(crate) mod prelu;
+pub(crate) mod reciprocal;
 pub(crate) mod relu;
 pub(crate) mod sigmoid;
+pub(crate) mod sin;
+pub(crate) mod softplus;
 pub(crate) mod sqrt;
 pub(crate) mod square;
 pub(crate) mod tanh;
@@ -34,6 +47,7 @@ pub(crate) mod tanh;
 pub(crate) mod log_sum_exp;
 pub(crate) mod max;
 pub(crate) mod mean;
+pub(crate) mod min;
 pub(crate) mod sum;
 pub(crate) mod sum_squares;
 
@@ -44,7 +58,9 @@ pub(crate) mod transpose;
 
 // rows: softmax, picking, slicing
 pub(crate) mod concat_cols;
+pub(crate) mod gather_rows;
 pub(crate) mod log_softmax;
 pub(crate) mod pick;
+pub(crate) mod select_cols;
 pub(crate) mod slice_cols;
 pub(crate) mod softmax;

@@ -14,7 +14,7 @@
 use ndarray::Array2;
 
 use crate::op::{BackwardCtx, GraphCtx, Op};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
 pub(crate) struct Pick {

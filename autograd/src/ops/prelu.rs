@@ -15,8 +15,8 @@ use ndarray::{Array2, Zip};
 use crate::higher_order::sum_to_shape_graph;
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::elementwise::chain;
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::shape::{broadcast_view, sum_to_shape};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
 use crate::{Error, Float, Result, Shape, Var};
 

@@ -15,7 +15,7 @@ use std::ops::Range;
 use ndarray::{Array2, Axis};
 
 use crate::op::{BackwardCtx, GraphCtx, Op};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
 pub(crate) struct SliceCols {

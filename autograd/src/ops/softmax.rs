@@ -14,7 +14,7 @@ use ndarray::{Array2, Zip};
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::log_sum_exp::shift;
 use crate::ops::reduce::lane_max;
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
 
 pub(crate) struct Softmax;

@@ -12,8 +12,8 @@ use crate::higher_order::broadcast_graph;
 use crate::kernels::scratch;
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::reduce::Over;
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::shape::broadcast_view;
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
 
 pub(crate) struct Sum(pub Over);

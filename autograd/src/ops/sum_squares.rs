@@ -13,7 +13,7 @@ use ndarray::Array2;
 
 use crate::kernels::{acc1, lane_sum, map1, scratch};
 use crate::op::{BackwardCtx, GraphCtx, Op};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
 
 pub(crate) struct SumSquares;

@@ -11,7 +11,7 @@
 use ndarray::Array2;
 
 use crate::op::{BackwardCtx, GraphCtx, Op};
-use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
+use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
 
 pub(crate) struct Transpose;

@@ -10,6 +10,7 @@
 //! | [`binary_hinge`] | `Σ_j max(0, 1 − y_j z_j)` | m×k matrix of ±1 |
 //! | [`l2_regression`] | `‖f − y‖₂²` (squared) | m×k targets |
 //! | [`l1_regression`] | `‖f − y‖₁` | m×k targets |
+//! | [`huber`] | `Σ_j h_δ(f_j − y_j)`: ½r² for \|r\| ≤ δ, δ(\|r\| − ½δ) beyond | m×k targets |
 //!
 //! Every loss is composed from [`autograd`] ops, so its gradient is the
 //! tape's and the `gradcheck` crate can check it; each file's module docs
@@ -44,6 +45,7 @@ use autograd::{Error, Float, Result, Shape, Var};
 use ndarray::Array2;
 
 mod binary_hinge;
+mod huber;
 mod l1;
 mod l2;
 mod logistic;
@@ -52,6 +54,7 @@ mod squared_hinge;
 mod svm;
 
 pub use binary_hinge::{binary_hinge, try_binary_hinge};
+pub use huber::{huber, try_huber};
 pub use l1::{l1_regression, try_l1_regression};
 pub use l2::{l2_regression, try_l2_regression};
 pub use logistic::{binary_logistic, try_binary_logistic};
