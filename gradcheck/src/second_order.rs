@@ -16,13 +16,15 @@
 //! The check is itself a first-order check of the model `q`, so every mode,
 //! tolerance, band and report feature applies unchanged.
 
-use autograd::{Result, Tape, Var};
+use std::cell::RefCell;
+
+use autograd::{Error, Result, Tape, Var};
 use ndarray::Array2;
 use rand::{RngExt, SeedableRng};
 
 use crate::check::GradCheck;
 use crate::eval::{Model, Rng, output_shape, scalarization_weights};
-use crate::report::Report;
+use crate::report::{CheckKind, Report};
 
 impl GradCheck {
     /// Checks `model`'s Hessian–vector products: `∇⟨∇L, v⟩` from the tape
@@ -45,9 +47,17 @@ impl GradCheck {
     /// report.assert_ok();
     /// ```
     ///
+    /// The report's title and columns say what its values are: "tape Hv"
+    /// is `∇⟨∇L, v⟩` from the tape, "FD of ⟨∇L,v⟩" the centered difference
+    /// of the first-order gradient's projection.
+    ///
     /// # Errors
     /// The [`autograd::Error`] of `grad_graph` when an op on the path has
     /// no graph backward (it names the op).
+    ///
+    /// # Panics
+    /// As [`GradCheck::check`].
+    #[track_caller]
     pub fn check_second_order<M: Model>(
         &self,
         inputs: &[(&str, Array2<f64>)],
@@ -68,11 +78,24 @@ impl GradCheck {
                 .sum()
                 .grad_graph(&vars)?;
         }
+        // Should a later evaluation still fail (a model whose graph depends
+        // on its inputs), keep the error and return it rather than panic
+        // inside the model, far from the caller.
+        let failure: RefCell<Option<Error>> = RefCell::new(None);
         let projection = as_model(|tape, vars, rng| {
-            grad_projection(&model, &weights, &direction, tape, vars, rng)
-                .expect("checked on the first evaluation")
+            match grad_projection(&model, &weights, &direction, tape, vars, rng) {
+                Ok(q) => q,
+                Err(e) => {
+                    failure.borrow_mut().get_or_insert(e);
+                    tape.scalar(f64::NAN)
+                }
+            }
         });
-        Ok(self.run(names, values, &projection))
+        let report = self.run(names, values, &projection, CheckKind::SecondOrder);
+        match failure.into_inner() {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
     }
 }
 
