@@ -18,7 +18,7 @@
 
 use std::cell::RefCell;
 
-use autograd::{Error, Result, Tape, Var};
+use autograd::{Error, Result, Shape, Tape, Var};
 use ndarray::Array2;
 use rand::{RngExt, SeedableRng};
 
@@ -53,11 +53,8 @@ impl GradCheck {
     ///
     /// # Errors
     /// The [`autograd::Error`] of `grad_graph` when an op on the path has
-    /// no graph backward (it names the op).
-    ///
-    /// # Panics
-    /// As [`GradCheck::check`].
-    #[track_caller]
+    /// no graph backward (it names the op), or a shape error naming `check_second_order` when the
+    /// model's output changes shape between evaluations.
     pub fn check_second_order<M: Model>(
         &self,
         inputs: &[(&str, Array2<f64>)],
@@ -74,6 +71,7 @@ impl GradCheck {
             let vars: Vec<_> = values.iter().map(|v| tape.leaf(v.clone())).collect();
             let mut rng = Rng::seed_from_u64(self.seed);
             let y = model(&tape, &vars, &mut rng);
+            same_shape(y, &weights)?;
             (y * tape.constant(weights.clone()))
                 .sum()
                 .grad_graph(&vars)?;
@@ -124,6 +122,7 @@ fn grad_projection<'t, M: Model>(
     let analytic = vars.iter().all(|v| v.requires_grad());
     if analytic {
         let y = model(tape, vars, rng);
+        same_shape(y, weights)?;
         let loss = (y * tape.constant(weights.clone())).sum();
         let grads = loss.grad_graph(vars)?;
         let terms = grads
@@ -137,6 +136,7 @@ fn grad_projection<'t, M: Model>(
     // Re-record the constant inputs as leaves to get their gradients.
     let leaves: Vec<Var<'t, f64>> = vars.iter().map(|v| tape.leaf(v.value())).collect();
     let y = model(tape, &leaves, rng);
+    same_shape(y, weights)?;
     let grads = y.backward_with(weights.clone());
     let q: f64 = leaves
         .iter()
@@ -144,6 +144,22 @@ fn grad_projection<'t, M: Model>(
         .filter_map(|(&leaf, v)| grads.get(leaf).map(|g| (g * v).sum()))
         .sum();
     Ok(tape.scalar(q))
+}
+
+/// An error unless the model's output `y` has the shape first seen (the
+/// scalarization weights' shape): a model must not branch on its inputs.
+fn same_shape(y: Var<'_, f64>, weights: &Array2<f64>) -> Result<()> {
+    let (now, first) = (y.shape(), Shape::of(weights));
+    if now == first {
+        Ok(())
+    } else {
+        Err(Error::shape(
+            "check_second_order",
+            format!(
+                "the model's output changed shape between evaluations: {first} at first, {now} now"
+            ),
+        ))
+    }
 }
 
 /// A seeded random direction of unit 2-norm over all inputs.
