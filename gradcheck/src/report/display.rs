@@ -83,10 +83,11 @@ impl Report {
             c.op,
             describe_sides(c.op, k.sides)
         );
+        // In plain words: did the op's input sit on the kink, or near it?
         match k.sides[1] {
-            Some(Branch::TIE) => s.push_str(" (tied at x)"),
-            Some(Branch::KINK) => s.push_str(" (exactly on the kink at x)"),
-            _ => s.push_str(" (a kink lies within h of x)"),
+            Some(Branch::TIE) => s.push_str(" (its candidates tie exactly at x)"),
+            Some(Branch::KINK) => s.push_str(" (its input sits exactly on the kink at x)"),
+            _ => s.push_str(" (its input is within h of the kink)"),
         }
         if let (Some(v), Probe::Entry(pr, pc)) = (r.value, r.probe) {
             s.push_str(&format!(", probed {}[{pr},{pc}] = {}", r.param, short(v)));
