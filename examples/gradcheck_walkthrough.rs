@@ -2,6 +2,12 @@
 //! two-layer net (affine → ReLU → affine, softmax cross-entropy + L2).
 //!
 //! Run with `cargo run --release --example gradcheck_walkthrough`.
+//!
+//! What it shows is asserted as it runs (and `examples/tests/walkthrough.rs`
+//! runs it under `cargo test`): every entry passes in section 1; the huge
+//! λ of section 2 dominates the weights' gradients but not the biases'; in
+//! section 3 the kink rows name relu's branches in words (`negative`, `on
+//! the kink`, `positive`) and pass as subgradients; section 4 passes.
 
 use autograd::{Param, Tape, Var};
 use gradcheck::rand::{RngExt, SeedableRng};
@@ -61,7 +67,8 @@ fn rows_where(report: &Report, keep: impl Fn(&gradcheck::Row) -> bool) -> Report
     }
 }
 
-fn main() {
+/// Runs the walkthrough (public so the test can run it).
+pub fn main() {
     println!("== 1. every entry of a small two-layer net ==");
     let net = Net::new(4, 3, 5, 2, 1);
     let report = GradCheck::new()
@@ -71,7 +78,7 @@ fn main() {
         });
     for t in report.tensors() {
         println!(
-            "  {:<10} {:>3} entries  normwise {:.2e}  worst band: {}",
+            "  {:<10} {:>3} probes  normwise {:.2e}  worst band: {}",
             t.name, t.checked, t.normwise, t.worst_band
         );
     }
@@ -99,6 +106,8 @@ fn main() {
         println!("  warning: {w}");
     }
     split.assert_ok();
+    let dominated: Vec<&str> = split.dominated().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(dominated, ["W1", "W2"], "{split}");
 
     println!("\n== 3. a ReLU input sitting exactly on its kink ==");
     let mut kinked = Net::new(4, 3, 5, 2, 1);
@@ -108,8 +117,22 @@ fn main() {
     let report = GradCheck::new()
         .seed(7)
         .check_params(&kinked.refs(), |t, p, _| kinked.data_loss(t, p));
-    print!("{}", rows_where(&report, |r| r.kink.is_some()));
+    let kinks = rows_where(&report, |r| r.kink.is_some());
+    print!("{kinks}");
     report.assert_ok();
+    assert!(!kinks.rows.is_empty(), "no row crossed the kink:\n{report}");
+    assert!(
+        kinks
+            .rows
+            .iter()
+            .all(|r| r.verdict == gradcheck::Verdict::Subgradient),
+        "{kinks}"
+    );
+    let text = kinks.to_string();
+    assert!(
+        text.contains("on the kink at x") && !text.contains("branch 0"),
+        "{text}"
+    );
 
     println!("\n== 4. sparse modes on a larger net (30×50 → 100 → 10) ==");
     let big = Net::new(30, 50, 100, 10, 2);

@@ -16,40 +16,7 @@ use ndarray::Array2;
 
 use crate::check::GradCheck;
 use crate::eval::{Bound, Model, output_shape};
-use crate::report::Report;
-use crate::tolerances::Tolerances;
-
-/// Appends warnings for tiny or huge raw values: the loss and each input's
-/// gradient ∞-norm.
-pub(crate) fn raw_value_warnings(
-    tol: &Tolerances,
-    loss: f64,
-    names: &[String],
-    grads: &[Option<Array2<f64>>],
-    out: &mut Vec<String>,
-) {
-    let mut flag = |what: String, v: f64| {
-        if v != 0.0 && v.abs() < tol.tiny {
-            out.push(format!(
-                "{what} = {v:e} is tiny (< {:e}): finite differences lose their digits here; \
-                 scale the loss up",
-                tol.tiny
-            ));
-        } else if v.abs() > tol.huge || !v.is_finite() {
-            out.push(format!(
-                "{what} = {v:e} is huge (> {:e}) or not finite",
-                tol.huge
-            ));
-        }
-    };
-    flag("the loss".into(), loss);
-    for (name, g) in names.iter().zip(grads) {
-        if let Some(g) = g {
-            let norm = g.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
-            flag(format!("‖∂L/∂{name}‖∞"), norm);
-        }
-    }
-}
+use crate::report::{CheckKind, Report};
 
 /// The two reports of [`GradCheck::check_split`] and what they say together.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +60,7 @@ impl fmt::Display for SplitReport {
 }
 
 /// Frobenius norms of `∂(Σ f)/∂input` (plain upstream of ones).
+#[track_caller]
 fn grad_norms<M: Model + ?Sized>(
     gc: &GradCheck,
     model: &M,
@@ -132,6 +100,10 @@ impl GradCheck {
     /// split.assert_ok();
     /// assert_eq!(split.dominated().count(), 1); // W's gradient is mostly regularization
     /// ```
+    ///
+    /// # Panics
+    /// As [`GradCheck::check`].
+    #[track_caller]
     pub fn check_split<D: Model, R: Model>(
         &self,
         inputs: &[(&str, Array2<f64>)],
@@ -140,8 +112,8 @@ impl GradCheck {
     ) -> SplitReport {
         let names: Vec<String> = inputs.iter().map(|(n, _)| n.to_string()).collect();
         let values: Vec<Array2<f64>> = inputs.iter().map(|(_, v)| v.clone()).collect();
-        let mut data_report = self.run(names.clone(), values.clone(), &data);
-        let mut reg_report = self.run(names.clone(), values.clone(), &reg);
+        let mut data_report = self.run(names.clone(), values.clone(), &data, CheckKind::FirstOrder);
+        let mut reg_report = self.run(names.clone(), values.clone(), &reg, CheckKind::FirstOrder);
         let nd = grad_norms(self, &data, &names, &values);
         let nr = grad_norms(self, &reg, &names, &values);
         let dominance: Vec<(String, f64)> = names
@@ -196,6 +168,10 @@ impl GradCheck {
     /// report.assert_ok();
     /// assert!(params[0].value()[[0, 0]] < 2.0); // the burn-in trained
     /// ```
+    ///
+    /// # Panics
+    /// As [`GradCheck::check`] (panics in `step` are its own).
+    #[track_caller]
     pub fn check_after_burn_in<S, M>(
         &self,
         params: &mut [Param<f64>],

@@ -6,11 +6,11 @@ use ndarray::Array2;
 use rand::{RngExt, SeedableRng};
 
 use crate::eval::{Bound, Eval, Model, Rng, output_shape, scalarization_weights};
-use crate::numeric::{DEFAULT_STEP, DEFAULT_SWEEP};
+use crate::numeric::{DEFAULT_STEP, DEFAULT_SWEEP, min_step};
 use crate::probe::{Dir, Prober};
-use crate::report::{Probe, Report};
+use crate::report::{CheckKind, NothingChecked, Probe, Report};
 use crate::tolerances::Tolerances;
-use crate::{advice, lint};
+use crate::{lint, raw_values};
 
 /// Which entries to probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,13 +76,20 @@ impl GradCheck {
 
     /// The finite-difference step `h` (default [`DEFAULT_STEP`] = 1e-6).
     ///
+    /// A positive step too small for the inputs' magnitude (below
+    /// [`min_step`]) is refused when the check runs: the report then says
+    /// "nothing was checked" and recommends a step.
+    ///
     /// # Panics
-    /// If `h` is not positive and finite.
+    /// If `h` is not positive and finite (at the caller's line).
+    #[track_caller]
     pub fn step(mut self, h: f64) -> Self {
-        assert!(
-            h > 0.0 && h.is_finite(),
-            "GradCheck::step: h must be positive, got {h}"
-        );
+        if !(h > 0.0 && h.is_finite()) {
+            panic!(
+                "GradCheck::step: h must be positive and finite, got {h} \
+                 (1e-6·max(1, |x|) is typical for f64 inputs x)"
+            );
+        }
         self.step = h;
         self
     }
@@ -120,7 +127,18 @@ impl GradCheck {
 
     /// On failure, re-measure at each of `steps` to tell a wrong gradient
     /// from a bad step (see [`crate::numeric::DEFAULT_SWEEP`]).
+    ///
+    /// # Panics
+    /// If `steps` is empty or one is not positive and finite (at the
+    /// caller's line).
+    #[track_caller]
     pub fn sweep(mut self, steps: &[f64]) -> Self {
+        if steps.is_empty() {
+            panic!("GradCheck::sweep: no steps given (try gradcheck::numeric::DEFAULT_SWEEP)");
+        }
+        if let Some(h) = steps.iter().find(|h| !(**h > 0.0 && h.is_finite())) {
+            panic!("GradCheck::sweep: every step must be positive and finite, got {h}");
+        }
         self.sweep = Some(steps.to_vec());
         self
     }
@@ -145,26 +163,93 @@ impl GradCheck {
     /// input, in order, and an RNG re-seeded identically before every
     /// evaluation; its output may have any shape (it is scalarized with
     /// fixed random weights).
+    ///
+    /// A check that would probe nothing (no inputs, an empty input or
+    /// output, `sample(0)`, `directions(0)`, a step below [`min_step`])
+    /// returns a report that does not pass and says why
+    /// ([`NothingChecked`]).
+    ///
+    /// # Panics
+    /// If the model's output changes shape between evaluations (at the
+    /// caller's line); panics inside the model are the model's own.
+    #[track_caller]
     pub fn check<M: Model>(&self, inputs: &[(&str, Array2<f64>)], model: M) -> Report {
         let names = inputs.iter().map(|(n, _)| n.to_string()).collect();
         let values = inputs.iter().map(|(_, v)| v.clone()).collect();
-        self.run(names, values, &model)
+        self.run(names, values, &model, CheckKind::FirstOrder)
     }
 
     /// [`GradCheck::check`] with [`Param`]s, named by [`Param::name`].
+    ///
+    /// # Panics
+    /// As [`GradCheck::check`].
+    #[track_caller]
     pub fn check_params<M: Model>(&self, params: &[&Param<f64>], model: M) -> Report {
         let names = params.iter().map(|p| p.name().to_string()).collect();
         let values = params.iter().map(|p| p.value().clone()).collect();
-        self.run(names, values, &model)
+        self.run(names, values, &model, CheckKind::FirstOrder)
     }
 
+    /// Why a check of `values` with this configuration would probe
+    /// nothing, if so (the output shape is tested separately: it needs an
+    /// evaluation).
+    fn refusal(&self, names: &[String], values: &[Array2<f64>]) -> Option<NothingChecked> {
+        if values.is_empty() {
+            return Some(NothingChecked::NoInputs);
+        }
+        if let Some((name, v)) = names.iter().zip(values).find(|(_, v)| v.is_empty()) {
+            return Some(NothingChecked::EmptyInput {
+                name: name.clone(),
+                shape: v.dim(),
+            });
+        }
+        match self.mode {
+            Mode::Sample(0) => return Some(NothingChecked::EmptySample),
+            Mode::Directions(0) => return Some(NothingChecked::NoDirections),
+            Mode::Every | Mode::Sample(_) | Mode::Directions(_) => {}
+        }
+        // The largest finite magnitude decides the smallest usable step.
+        let mut largest = (0.0, 0, (0, 0));
+        for (input, v) in values.iter().enumerate() {
+            for ((r, c), &x) in v.indexed_iter() {
+                if x.is_finite() && x.abs() > f64::abs(largest.0) {
+                    largest = (x, input, (r, c));
+                }
+            }
+        }
+        let (value, input, entry) = largest;
+        let min = min_step(value);
+        (self.step < min).then(|| NothingChecked::StepTooSmall {
+            step: self.step,
+            name: names[input].clone(),
+            entry,
+            value,
+            min,
+            suggested: DEFAULT_STEP * value.abs().max(1.0),
+        })
+    }
+
+    #[track_caller]
     pub(crate) fn run<M: Model + ?Sized>(
         &self,
         names: Vec<String>,
         values: Vec<Array2<f64>>,
         model: &M,
+        kind: CheckKind,
     ) -> Report {
+        let refused = |why| Report {
+            unchecked: Some(why),
+            step: self.step,
+            kind,
+            ..Report::default()
+        };
+        if let Some(why) = self.refusal(&names, &values) {
+            return refused(why);
+        }
         let shape = output_shape(model, self.seed, &values);
+        if shape.0 * shape.1 == 0 {
+            return refused(NothingChecked::EmptyOutput { shape });
+        }
         let bound = Bound {
             model,
             rng_seed: self.seed,
@@ -184,11 +269,9 @@ impl GradCheck {
             tol: &self.tol,
         };
         let grads = &analytic.grads;
-        let mut rows = Vec::new();
-        let mut probe = |dir: Dir, param: &str, p: Probe| {
-            let a = dir.analytic(grads);
-            rows.push(prober.probe(&dir, param, p, a));
-        };
+        // Every direction first, then the probes: a plain loop (no closure)
+        // keeps `#[track_caller]` pointing at the user's line.
+        let mut dirs: Vec<(Dir, &str, Probe)> = Vec::new();
         let mut rng = Rng::seed_from_u64(self.seed.wrapping_add(0x9e37_79b9));
         match self.mode {
             Mode::Every | Mode::Sample(_) => {
@@ -198,14 +281,25 @@ impl GradCheck {
                     let picks: Vec<usize> = match self.mode {
                         Mode::Sample(k) if k < len => {
                             let mut s = rand::seq::index::sample(&mut rng, len, k).into_vec();
+                            // A NaN or ∞ in the tape gradient is always
+                            // probed, sampled or not: it must fail the check.
+                            if let Some(g) = &grads[input] {
+                                s.extend(
+                                    g.iter()
+                                        .enumerate()
+                                        .filter(|(_, x)| !x.is_finite())
+                                        .map(|(i, _)| i),
+                                );
+                            }
                             s.sort_unstable();
+                            s.dedup();
                             s
                         }
                         _ => (0..len).collect(),
                     };
                     for i in picks {
                         let (r, c) = (i / cols_n, i % cols_n);
-                        probe(Dir::Entry { input, r, c }, name, Probe::Entry(r, c));
+                        dirs.push((Dir::Entry { input, r, c }, name, Probe::Entry(r, c)));
                     }
                 }
             }
@@ -217,22 +311,29 @@ impl GradCheck {
                             Array2::from_shape_simple_fn(x.dim(), || rng.random_range(-1.0..1.0))
                         })
                         .collect();
-                    probe(Dir::Vector(unit(v)), "directions", Probe::Direction(k));
+                    dirs.push((Dir::Vector(unit(v)), "directions", Probe::Direction(k)));
                 }
             }
         }
-        if self.shift && values.iter().any(|v| !v.is_empty()) {
+        if self.shift {
             let ones = values.iter().map(|x| Array2::ones(x.dim())).collect();
-            probe(Dir::Vector(unit(ones)), "directions", Probe::Shift);
+            dirs.push((Dir::Vector(unit(ones)), "directions", Probe::Shift));
+        }
+        let mut rows = Vec::with_capacity(dirs.len());
+        for (dir, param, p) in &dirs {
+            let a = dir.analytic(grads);
+            rows.push(prober.probe(dir, param, *p, a));
         }
         let mut warnings = Vec::new();
-        advice::raw_value_warnings(&self.tol, analytic.loss, &names, grads, &mut warnings);
+        raw_values::raw_value_warnings(&self.tol, analytic.loss, &names, grads, &mut warnings);
         Report {
             rows,
             lints: lint::lint(&names, grads),
             warnings,
             loss: analytic.loss,
             step: self.step,
+            unchecked: None,
+            kind,
         }
     }
 }

@@ -80,6 +80,7 @@ pub(crate) fn output_shape<M: Model + ?Sized>(
 impl<M: Model + ?Sized> Bound<'_, M> {
     /// `L` and the decision logs at `inputs` (inputs recorded as constants:
     /// no gradient bookkeeping on the many numeric evaluations).
+    #[track_caller]
     pub fn eval(&self, inputs: &[Array2<f64>]) -> Eval {
         let tape = Tape::new();
         tape.record_decisions(true);
@@ -94,6 +95,7 @@ impl<M: Model + ?Sized> Bound<'_, M> {
 
     /// `L`, the decision logs and `∂L/∂input` for every input, from one
     /// forward pass and `backward_with(G)`.
+    #[track_caller]
     pub fn analytic(&self, names: &[String], inputs: &[Array2<f64>]) -> Analytic {
         let tape = Tape::new();
         tape.record_decisions(true);
@@ -111,14 +113,20 @@ impl<M: Model + ?Sized> Bound<'_, M> {
         Analytic { loss, logs, grads }
     }
 
+    /// `Σ G ⊙ y`.
+    ///
+    /// # Panics
+    /// At the checker's caller, if `y`'s shape is not the one seen first.
+    #[track_caller]
     fn scalarize(&self, y: Var<'_, f64>) -> f64 {
-        y.with_value(|v| {
-            assert_eq!(
-                v.dim(),
-                self.weights.dim(),
-                "gradcheck: the model's output changed shape between evaluations"
+        let (now, first) = (y.shape().dim(), self.weights.dim());
+        if now != first {
+            panic!(
+                "gradcheck: the model's output changed shape between evaluations \
+                 ({}×{} at first, {}×{} now); a model must not branch on its input values",
+                first.0, first.1, now.0, now.1
             );
-            v.iter().zip(&self.weights).map(|(y, g)| y * g).sum()
-        })
+        }
+        y.with_value(|v| v.iter().zip(&self.weights).map(|(y, g)| y * g).sum())
     }
 }

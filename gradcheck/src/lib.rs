@@ -78,11 +78,13 @@ proptest!(ProptestConfig::with_cases(16), |(
 #![forbid(unsafe_code)]
 
 pub mod advice;
+pub mod branches;
 mod check;
 mod eval;
 pub mod lint;
 pub mod numeric;
 mod probe;
+mod raw_values;
 mod report;
 mod second_order;
 #[cfg(feature = "proptest")]
@@ -92,7 +94,9 @@ mod tolerances;
 pub use advice::SplitReport;
 pub use check::{GradCheck, Mode};
 pub use eval::{Model, Rng};
-pub use report::{KinkInfo, Lint, Probe, Report, Row, TensorSummary, Verdict};
+pub use report::{
+    CheckKind, KinkInfo, Lint, NothingChecked, Probe, Report, Row, TensorSummary, Verdict,
+};
 pub use tolerances::{Band, Tolerances, normwise_error, relative_error};
 
 /// The `rand` crate this checker's [`Rng`] comes from (use its `RngExt`

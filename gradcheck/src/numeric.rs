@@ -15,6 +15,29 @@ pub const DEFAULT_STEP: f64 = 1e-6;
 /// Steps tried by a sweep, largest first.
 pub const DEFAULT_SWEEP: &[f64] = &[1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8];
 
+/// The smallest step accepted for inputs of magnitude up to `scale`:
+/// `1e4 · ε · max(1, scale)` (≈ 2.2e-12 for unit-scale inputs).
+///
+/// `x + h` is rounded to the nearest float, so the step actually taken is
+/// off by up to `ε·|x|/2`, a relative error of `ε·|x|/2h`; and `L(x±h)` is
+/// rounded too, adding `ε·|L|/h` to the difference quotient (that is why
+/// the scale is at least 1). Below this bound the step's own rounding
+/// passes 5e-5 relative, half the default fail threshold of 1e-4, and
+/// steps like 1e-300 (or 1e-6 at |x| = 1e12, where `x + h == x`) would
+/// print a table of WRONG rows that says nothing about the gradient. The
+/// checker refuses such a step and recommends `1e-6 · max(1, |x|)`:
+/// [`DEFAULT_STEP`] scaled to the inputs, near the truncation/rounding
+/// balance `ε^⅓·max(1, |x|)` described above.
+///
+/// ```
+/// use gradcheck::numeric::min_step;
+/// assert!(min_step(1.0) < 1e-11 && min_step(0.0) == min_step(1.0));
+/// assert!(1e12 + 1e-6 == 1e12 && min_step(1e12) > 1e-6);
+/// ```
+pub fn min_step(scale: f64) -> f64 {
+    1e4 * f64::EPSILON * scale.abs().max(1.0)
+}
+
 /// `(f(x+h) − f(x−h)) / 2h` from the two values.
 ///
 /// ```

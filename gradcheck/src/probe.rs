@@ -1,7 +1,9 @@
 //! Probing one direction: the centered difference, kink detection via the
 //! decision logs, the subgradient test, and the optional step sweep.
 
-use autograd::decisions::crossings;
+use autograd::NodeId;
+use autograd::decisions::{DecisionLog, crossings};
+use autograd::ties::Branch;
 use ndarray::Array2;
 
 use crate::eval::{Bound, Eval, Model};
@@ -32,6 +34,14 @@ impl Dir {
         x
     }
 
+    /// The probed entry's value at `base` (`None` for a direction).
+    fn value(&self, base: &[Array2<f64>]) -> Option<f64> {
+        match self {
+            Dir::Entry { input, r, c } => Some(base[*input][[*r, *c]]),
+            Dir::Vector(_) => None,
+        }
+    }
+
     /// `⟨∇L, v⟩` from per-input gradients (a missing gradient counts as 0).
     pub fn analytic(&self, grads: &[Option<Array2<f64>>]) -> f64 {
         match self {
@@ -57,6 +67,7 @@ pub(crate) struct Prober<'a, M: Model + ?Sized> {
 
 impl<M: Model + ?Sized> Prober<'_, M> {
     /// Probes `dir`, labelled `param`/`probe`, against `analytic`.
+    #[track_caller]
     pub fn probe(&self, dir: &Dir, param: &str, probe: Probe, analytic: f64) -> Row {
         let h = self.step;
         let plus = self.bound.eval(&dir.apply(self.base, h));
@@ -73,6 +84,7 @@ impl<M: Model + ?Sized> Prober<'_, M> {
             verdict: Verdict::Pass,
             kink: None,
             note: None,
+            value: dir.value(self.base),
         };
         let base_logs = &self.base_eval.logs;
         let mut crossed = crossings(&minus.logs, &plus.logs);
@@ -83,17 +95,28 @@ impl<M: Model + ?Sized> Prober<'_, M> {
             unique.sort_by_key(|c| (c.node, c.element));
             unique.dedup_by_key(|c| (c.node, c.element));
             let (left, right) = one_sided(minus.loss, self.base_eval.loss, plus.loss, h);
+            let at = |logs: &[DecisionLog]| branch_at(logs, first.node, first.element);
             row.kink = Some(KinkInfo {
                 crossing: first,
                 count: unique.len(),
                 left_slope: left,
                 right_slope: right,
+                sides: [at(&minus.logs), at(base_logs), at(&plus.logs)],
             });
-            row.verdict = if between(analytic, left, right, self.tol.subgradient) {
+            row.verdict = if let Some(why) = non_finite(analytic, numeric, rel) {
+                row.note = Some(why);
+                Verdict::Fail
+            } else if between(analytic, left, right, self.tol.subgradient) {
                 Verdict::Subgradient
             } else {
                 Verdict::KinkCrossed
             };
+            return row;
+        }
+        if let Some(why) = non_finite(analytic, numeric, rel) {
+            // No step sweep: a non-finite tape gradient stays non-finite.
+            row.verdict = Verdict::Fail;
+            row.note = Some(why);
             return row;
         }
         if self.tol.passes(analytic, numeric, self.base_eval.loss) {
@@ -108,6 +131,7 @@ impl<M: Model + ?Sized> Prober<'_, M> {
 
     /// Re-measures a failing row at each step; if one agrees (and crosses no
     /// kink), the row passes with a note naming that step.
+    #[track_caller]
     fn sweep(&self, dir: &Dir, row: &mut Row, steps: &[f64]) {
         let mut seen = Vec::new();
         for &h in steps {
@@ -129,5 +153,29 @@ impl<M: Model + ?Sized> Prober<'_, M> {
             }
         }
         row.note = Some(format!("wrong at every step: {}", seen.join(", ")));
+    }
+}
+
+/// The branch `logs` recorded for `node`'s `element`, if it logged that node.
+fn branch_at(logs: &[DecisionLog], node: NodeId, element: (usize, usize)) -> Option<Branch> {
+    let log = logs.iter().find(|l| l.node == node)?;
+    log.branches
+        .get(element.0 * log.shape.cols + element.1)
+        .copied()
+}
+
+/// Why a row with these values must fail outright, if any is NaN or ∞
+/// (a kink or a step sweep never excuses a non-finite gradient).
+fn non_finite(analytic: f64, numeric: f64, rel: f64) -> Option<String> {
+    if !analytic.is_finite() {
+        Some(format!("the tape's gradient is {analytic}"))
+    } else if !numeric.is_finite() {
+        Some(format!(
+            "the finite difference is {numeric}: the loss is not finite at x±h"
+        ))
+    } else if !rel.is_finite() {
+        Some(format!("the relative error is {rel}"))
+    } else {
+        None
     }
 }

@@ -16,13 +16,15 @@
 //! The check is itself a first-order check of the model `q`, so every mode,
 //! tolerance, band and report feature applies unchanged.
 
-use autograd::{Result, Tape, Var};
+use std::cell::RefCell;
+
+use autograd::{Error, Result, Shape, Tape, Var};
 use ndarray::Array2;
 use rand::{RngExt, SeedableRng};
 
 use crate::check::GradCheck;
 use crate::eval::{Model, Rng, output_shape, scalarization_weights};
-use crate::report::Report;
+use crate::report::{CheckKind, Report};
 
 impl GradCheck {
     /// Checks `model`'s Hessian–vector products: `∇⟨∇L, v⟩` from the tape
@@ -45,9 +47,14 @@ impl GradCheck {
     /// report.assert_ok();
     /// ```
     ///
+    /// The report's title and columns say what its values are: "tape Hv"
+    /// is `∇⟨∇L, v⟩` from the tape, "FD of ⟨∇L,v⟩" the centered difference
+    /// of the first-order gradient's projection.
+    ///
     /// # Errors
     /// The [`autograd::Error`] of `grad_graph` when an op on the path has
-    /// no graph backward (it names the op).
+    /// no graph backward (it names the op), or a shape error naming `check_second_order` when the
+    /// model's output changes shape between evaluations.
     pub fn check_second_order<M: Model>(
         &self,
         inputs: &[(&str, Array2<f64>)],
@@ -64,15 +71,29 @@ impl GradCheck {
             let vars: Vec<_> = values.iter().map(|v| tape.leaf(v.clone())).collect();
             let mut rng = Rng::seed_from_u64(self.seed);
             let y = model(&tape, &vars, &mut rng);
+            same_shape(y, &weights)?;
             (y * tape.constant(weights.clone()))
                 .sum()
                 .grad_graph(&vars)?;
         }
+        // Should a later evaluation still fail (a model whose graph depends
+        // on its inputs), keep the error and return it rather than panic
+        // inside the model, far from the caller.
+        let failure: RefCell<Option<Error>> = RefCell::new(None);
         let projection = as_model(|tape, vars, rng| {
-            grad_projection(&model, &weights, &direction, tape, vars, rng)
-                .expect("checked on the first evaluation")
+            match grad_projection(&model, &weights, &direction, tape, vars, rng) {
+                Ok(q) => q,
+                Err(e) => {
+                    failure.borrow_mut().get_or_insert(e);
+                    tape.scalar(f64::NAN)
+                }
+            }
         });
-        Ok(self.run(names, values, &projection))
+        let report = self.run(names, values, &projection, CheckKind::SecondOrder);
+        match failure.into_inner() {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
     }
 }
 
@@ -101,6 +122,7 @@ fn grad_projection<'t, M: Model>(
     let analytic = vars.iter().all(|v| v.requires_grad());
     if analytic {
         let y = model(tape, vars, rng);
+        same_shape(y, weights)?;
         let loss = (y * tape.constant(weights.clone())).sum();
         let grads = loss.grad_graph(vars)?;
         let terms = grads
@@ -114,6 +136,7 @@ fn grad_projection<'t, M: Model>(
     // Re-record the constant inputs as leaves to get their gradients.
     let leaves: Vec<Var<'t, f64>> = vars.iter().map(|v| tape.leaf(v.value())).collect();
     let y = model(tape, &leaves, rng);
+    same_shape(y, weights)?;
     let grads = y.backward_with(weights.clone());
     let q: f64 = leaves
         .iter()
@@ -121,6 +144,22 @@ fn grad_projection<'t, M: Model>(
         .filter_map(|(&leaf, v)| grads.get(leaf).map(|g| (g * v).sum()))
         .sum();
     Ok(tape.scalar(q))
+}
+
+/// An error unless the model's output `y` has the shape first seen (the
+/// scalarization weights' shape): a model must not branch on its inputs.
+fn same_shape(y: Var<'_, f64>, weights: &Array2<f64>) -> Result<()> {
+    let (now, first) = (y.shape(), Shape::of(weights));
+    if now == first {
+        Ok(())
+    } else {
+        Err(Error::shape(
+            "check_second_order",
+            format!(
+                "the model's output changed shape between evaluations: {first} at first, {now} now"
+            ),
+        ))
+    }
 }
 
 /// A seeded random direction of unit 2-norm over all inputs.

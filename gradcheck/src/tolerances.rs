@@ -32,29 +32,47 @@ pub fn relative_error(analytic: f64, numeric: f64) -> f64 {
 
 /// `‖a − n‖∞ / max(1, ‖n‖∞)` over paired entries.
 ///
+/// A NaN or ∞ anywhere makes the result NaN or ∞: a non-finite gradient is
+/// never summarised as a small error.
+///
 /// ```
 /// use gradcheck::normwise_error;
 /// assert_eq!(normwise_error(&[1.0, 2.0], &[1.0, 2.0]), 0.0);
 /// // tiny entries are judged against 1, not against themselves
 /// assert_eq!(normwise_error(&[1e-12], &[2e-12]), 1e-12);
 /// assert_eq!(normwise_error(&[10.0, 0.0], &[20.0, 0.0]), 0.5);
+/// assert!(normwise_error(&[f64::NAN, 1.0], &[1.0, 1.0]).is_nan());
+/// assert_eq!(normwise_error(&[f64::INFINITY], &[1.0]), f64::INFINITY);
 /// ```
 ///
 /// # Panics
-/// If the slices differ in length.
+/// If the slices differ in length (reported at the caller's line).
+#[track_caller]
 pub fn normwise_error(analytic: &[f64], numeric: &[f64]) -> f64 {
-    assert_eq!(
-        analytic.len(),
-        numeric.len(),
-        "normwise_error: lengths differ"
-    );
+    if analytic.len() != numeric.len() {
+        panic!(
+            "normwise_error: lengths differ ({} analytic, {} numeric)",
+            analytic.len(),
+            numeric.len()
+        );
+    }
     let diff = analytic
         .iter()
         .zip(numeric)
         .map(|(a, n)| (a - n).abs())
-        .fold(0.0, f64::max);
-    let norm = numeric.iter().map(|n| n.abs()).fold(0.0, f64::max);
+        .fold(0.0, nan_max);
+    let norm = numeric.iter().map(|n| n.abs()).fold(0.0, nan_max);
     diff / norm.max(1.0)
+}
+
+/// `max(a, b)` that propagates NaN (`f64::max` drops it, which would let a
+/// NaN row vanish from a summary).
+pub(crate) fn nan_max(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        a.max(b)
+    }
 }
 
 /// How far apart analytic and numeric gradients are, in the CS231n bands.

@@ -30,7 +30,18 @@ pub struct RandomGraph {
 
 impl RandomGraph {
     /// Records the graph on `tape` given one `Var` per input.
+    ///
+    /// # Panics
+    /// If `inputs` does not hold one `Var` per input (at the caller's line).
+    #[track_caller]
     pub fn apply<'t>(&self, inputs: &[Var<'t, f64>]) -> Var<'t, f64> {
+        if inputs.len() != self.inputs.len() {
+            panic!(
+                "RandomGraph::apply: the graph has {} inputs, got {} Vars",
+                self.inputs.len(),
+                inputs.len()
+            );
+        }
         let mut cur = inputs[0];
         for (spec, side) in &self.steps {
             let args: Vec<Var<'t, f64>> = match side {
@@ -172,13 +183,17 @@ fn resolve(start: Shape, choices: &[(prop::sample::Index, u64)], seed: u64) -> R
 ///     prop_assert!(report.passed(), "{:?}\n{}", g, report);
 /// });
 /// ```
+///
+/// # Panics
+/// If `max_ops` is 0 (at the caller's line): a graph has at least one op.
+#[track_caller]
 pub fn graph(max_ops: usize) -> impl Strategy<Value = RandomGraph> {
+    if max_ops == 0 {
+        panic!("strategies::graph(0): a graph has 1..=max_ops ops, so max_ops must be at least 1");
+    }
     (
         (1..=3usize, 1..=3usize),
-        proptest::collection::vec(
-            (any::<prop::sample::Index>(), any::<u64>()),
-            1..=max_ops.max(1),
-        ),
+        proptest::collection::vec((any::<prop::sample::Index>(), any::<u64>()), 1..=max_ops),
         any::<u64>(),
     )
         .prop_map(|((r, c), choices, seed)| resolve(Shape::new(r, c), &choices, seed))

@@ -7,6 +7,10 @@ use proptest::prelude::*;
 
 /// A dimension in `1..=max`, with `1` drawn about a third of the time.
 ///
+/// # Panics
+/// If `max` is 0 (at the caller's line): there is no dimension in `1..=0`,
+/// and silently drawing 1 would test something other than asked.
+///
 /// ```
 /// use proptest::strategy::{Strategy, ValueTree};
 /// use proptest::test_runner::TestRunner;
@@ -14,13 +18,23 @@ use proptest::prelude::*;
 /// let d = gradcheck::strategies::dim(4).new_tree(&mut runner).unwrap().current();
 /// assert!((1..=4).contains(&d));
 /// ```
+#[track_caller]
 pub fn dim(max: usize) -> impl Strategy<Value = usize> + Clone {
-    let max = max.max(1);
+    if max == 0 {
+        panic!("strategies::dim(0): dimensions are drawn from 1..=max, so max must be at least 1");
+    }
     prop_oneof![1 => Just(1), 2 => 1..=max]
 }
 
 /// A shape with each side in `1..=max`: 1×1, 1×n, n×1 and m×n all appear.
+///
+/// # Panics
+/// If `max` is 0 (at the caller's line).
+#[track_caller]
 pub fn shape(max: usize) -> impl Strategy<Value = Shape> + Clone {
+    if max == 0 {
+        panic!("strategies::shape(0): sides are drawn from 1..=max, so max must be at least 1");
+    }
     (dim(max), dim(max)).prop_map(|(r, c)| Shape::new(r, c))
 }
 
@@ -38,7 +52,16 @@ pub fn shape(max: usize) -> impl Strategy<Value = Shape> + Clone {
 ///     assert!(broadcast_shapes("t", a, b).is_ok());
 /// }
 /// ```
+///
+/// # Panics
+/// If `max` is 0 (at the caller's line).
+#[track_caller]
 pub fn broadcast_pair(max: usize) -> impl Strategy<Value = (Shape, Shape)> + Clone {
+    if max == 0 {
+        panic!(
+            "strategies::broadcast_pair(0): sides are drawn from 1..=max, so max must be at least 1"
+        );
+    }
     (shape(max), 0..4usize, any::<bool>()).prop_map(|(full, kind, swap)| {
         let other = match kind {
             0 => full,
@@ -61,7 +84,16 @@ pub fn broadcast_pair(max: usize) -> impl Strategy<Value = (Shape, Shape)> + Clo
 ///     .new_tree(&mut runner).unwrap().current();
 /// assert_eq!(s[0].cols, s[1].rows);
 /// ```
+///
+/// # Panics
+/// If `max` is 0 (at the caller's line).
+#[track_caller]
 pub fn shapes_for(rule: ShapeRule, max: usize) -> BoxedStrategy<Vec<Shape>> {
+    if max == 0 {
+        panic!(
+            "strategies::shapes_for(_, 0): sides are drawn from 1..=max, so max must be at least 1"
+        );
+    }
     match rule {
         ShapeRule::Unary => shape(max).prop_map(|s| vec![s]).boxed(),
         ShapeRule::Broadcast => broadcast_pair(max).prop_map(|(a, b)| vec![a, b]).boxed(),

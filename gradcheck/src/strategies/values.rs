@@ -66,11 +66,19 @@ fn to_array(shape: Shape, v: Vec<f64>) -> Array2<f64> {
 /// assert_eq!(m.dim(), (2, 3));
 /// assert!(m.iter().all(|&x| x > 0.0));
 /// ```
+///
+/// # Panics
+/// If `shape` has no entries (at the caller's line): the checker refuses
+/// empty inputs, so such a matrix can only produce vacuous checks.
+#[track_caller]
 pub fn matrix_in(
     shape: impl Into<Shape>,
     domain: Domain,
 ) -> impl Strategy<Value = Array2<f64>> + Clone {
     let shape = shape.into();
+    if shape.is_empty() {
+        panic!("strategies::matrix_in: shape {shape} has no entries");
+    }
     proptest::collection::vec(0.001..0.999f64, shape.len())
         .prop_map(move |u| to_array(shape, u.into_iter().map(|u| map_unit(u, domain)).collect()))
 }
@@ -123,6 +131,10 @@ fn tie_entry(domain: Domain) -> BoxedStrategy<f64> {
 ///     .new_tree(&mut runner).unwrap().current();
 /// assert!(away.iter().all(|x| x.abs() >= 0.05));
 /// ```
+///
+/// # Panics
+/// If `shape` has no entries (at the caller's line).
+#[track_caller]
 pub fn matrix_for(
     shape: impl Into<Shape>,
     domain: Domain,
@@ -130,6 +142,9 @@ pub fn matrix_for(
     placement: Placement,
 ) -> BoxedStrategy<Array2<f64>> {
     let shape = shape.into();
+    if shape.is_empty() {
+        panic!("strategies::matrix_for: shape {shape} has no entries");
+    }
     let n = shape.len();
     match (placement, kink) {
         (Placement::AwayFromKinks, Kink::At(k)) => matrix_in(shape, domain)
@@ -179,11 +194,20 @@ fn distinct(shapes: Vec<Shape>, domains: Vec<Domain>) -> BoxedStrategy<Vec<Array
 /// Complete inputs for `spec` with sides up to `max`: shapes by its
 /// `ShapeRule`, values by its domains, placed by `placement` relative to its
 /// kink (a `Kink::At` concerns the first input; ties concern all inputs).
+///
+/// # Panics
+/// If `max` is 0 (at the caller's line).
+#[track_caller]
 pub fn op_inputs(
     spec: OpSpec,
     placement: Placement,
     max: usize,
 ) -> BoxedStrategy<Vec<Array2<f64>>> {
+    if max == 0 {
+        panic!(
+            "strategies::op_inputs(_, _, 0): sides are drawn from 1..=max, so max must be at least 1"
+        );
+    }
     shapes_for(spec.shapes, max)
         .prop_flat_map(move |shapes| {
             let domains = spec.domains.to_vec();

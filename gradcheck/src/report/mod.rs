@@ -1,12 +1,20 @@
 //! The result of a check: one [`Row`] per probed entry or direction, a
 //! summary per tensor, lint findings and warnings — printable as an aligned
-//! table, and assertable in tests without stopping at the first mismatch.
+//! table ([`display`]), and assertable in tests without stopping at the
+//! first mismatch. A check that checked nothing says why
+//! ([`NothingChecked`]) and does not pass.
 
 use std::fmt;
 
 use autograd::decisions::Crossing;
+use autograd::ties::Branch;
 
-use crate::tolerances::{Band, normwise_error};
+use crate::tolerances::{Band, nan_max, normwise_error};
+
+mod display;
+mod nothing;
+
+pub use nothing::NothingChecked;
 
 /// What one row probed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +51,10 @@ pub struct KinkInfo {
     pub left_slope: f64,
     /// `(f(x+h) − f(x)) / h`.
     pub right_slope: f64,
+    /// The branch the first crossing's element took at `x−h`, `x` and
+    /// `x+h` (`None` where that evaluation did not log the node). Printed
+    /// in words by [`crate::branches::describe_sides`].
+    pub sides: [Option<Branch>; 3],
 }
 
 /// The outcome of one row.
@@ -50,7 +62,9 @@ pub struct KinkInfo {
 pub enum Verdict {
     /// Analytic and numeric agree within [`crate::Tolerances`].
     Pass,
-    /// They disagree and no kink was crossed: a wrong gradient (or a bad step).
+    /// They disagree and no kink was crossed: a wrong gradient (or a bad
+    /// step). Also any row whose analytic value, numeric value or error is
+    /// NaN or ∞, kink or not: a non-finite gradient is never excused.
     Fail,
     /// A kink was crossed and the analytic value lies outside the one-sided
     /// slopes: neither pass nor fail (the finite difference is no evidence).
@@ -92,6 +106,9 @@ pub struct Row {
     pub kink: Option<KinkInfo>,
     /// Extra diagnosis (a step sweep's finding, …).
     pub note: Option<String>,
+    /// The probed entry's value at the base point (`None` for direction
+    /// probes), so a kink row shows where the input sat.
+    pub value: Option<f64>,
 }
 
 /// Per-tensor summary.
@@ -101,7 +118,8 @@ pub struct TensorSummary {
     pub name: String,
     /// Rows checked for it.
     pub checked: usize,
-    /// `‖a − n‖∞ / max(1, ‖n‖∞)` over its rows with no kink crossed.
+    /// `‖a − n‖∞ / max(1, ‖n‖∞)` over its rows with no kink crossed (and
+    /// its failed rows, kink or not): NaN or ∞ when any of them is.
     pub normwise: f64,
     /// The worst band among those rows.
     pub worst_band: Band,
@@ -130,6 +148,20 @@ impl fmt::Display for Lint {
     }
 }
 
+/// Which check produced a report; it decides the report's title and what
+/// its "analytic" and "numeric" columns mean.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CheckKind {
+    /// [`crate::GradCheck::check`]: the tape's gradient `∇L` against
+    /// centered differences of `L`.
+    #[default]
+    FirstOrder,
+    /// [`crate::GradCheck::check_second_order`]: the tape's Hessian–vector
+    /// product `∇⟨∇L, v⟩` against centered differences of the first-order
+    /// gradient's projection `⟨∇L, v⟩`.
+    SecondOrder,
+}
+
 /// Everything a check found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
@@ -143,6 +175,10 @@ pub struct Report {
     pub loss: f64,
     /// The finite-difference step used.
     pub step: f64,
+    /// Set when the check refused to run (and so has no rows): why.
+    pub unchecked: Option<NothingChecked>,
+    /// First or second order.
+    pub kind: CheckKind,
 }
 
 impl Report {
@@ -151,9 +187,30 @@ impl Report {
         self.rows.iter().filter(|r| r.verdict == Verdict::Fail)
     }
 
-    /// True when no row failed (kink verdicts and lints do not fail).
+    /// True when something was checked and no row failed (kink verdicts
+    /// and lints do not fail; a check that checked nothing does).
+    ///
+    /// ```
+    /// use gradcheck::{GradCheck, Report};
+    /// use ndarray::array;
+    /// assert!(!Report::default().passed()); // no rows: nothing was checked
+    /// let none = GradCheck::new().sample(0).check(&[("x", array![[1.0]])], |_, x, _| x[0]);
+    /// assert!(!none.passed());
+    /// assert!(none.to_string().contains("nothing was checked"));
+    /// ```
     pub fn passed(&self) -> bool {
-        self.failures().next().is_none()
+        self.nothing_checked().is_none() && self.failures().next().is_none()
+    }
+
+    /// Why nothing was checked, if so: the check's refusal
+    /// ([`Report::unchecked`]), or [`NothingChecked::NoRows`] for a report
+    /// without rows.
+    pub fn nothing_checked(&self) -> Option<NothingChecked> {
+        match &self.unchecked {
+            Some(why) => Some(why.clone()),
+            None if self.rows.is_empty() => Some(NothingChecked::NoRows),
+            None => None,
+        }
     }
 
     /// Rows that crossed a kink (verdict `KinkCrossed` or `Subgradient`).
@@ -173,7 +230,12 @@ impl Report {
             .into_iter()
             .map(|name| {
                 let rows: Vec<&Row> = self.rows.iter().filter(|r| r.param == name).collect();
-                let smooth: Vec<&&Row> = rows.iter().filter(|r| r.kink.is_none()).collect();
+                // Kink rows are no evidence either way, except failed ones
+                // (a non-finite value): those must show in the summary.
+                let smooth: Vec<&&Row> = rows
+                    .iter()
+                    .filter(|r| r.kink.is_none() || r.verdict == Verdict::Fail)
+                    .collect();
                 let a: Vec<f64> = smooth.iter().map(|r| r.analytic).collect();
                 let n: Vec<f64> = smooth.iter().map(|r| r.numeric).collect();
                 TensorSummary {
@@ -187,28 +249,29 @@ impl Report {
             .collect()
     }
 
-    /// The largest per-tensor normwise error (0 for an empty report).
+    /// The largest per-tensor normwise error (0 for an empty report; NaN
+    /// when any tensor's is NaN).
     pub fn worst_normwise(&self) -> f64 {
-        self.tensors()
-            .iter()
-            .map(|t| t.normwise)
-            .fold(0.0, f64::max)
+        self.tensors().iter().map(|t| t.normwise).fold(0.0, nan_max)
     }
 
     /// The `n` worst rows: failures first, then by relative error.
     pub fn worst(&self, n: usize) -> Vec<&Row> {
         let mut rows: Vec<&Row> = self.rows.iter().collect();
         let key = |r: &Row| (r.verdict == Verdict::Fail, r.kink.is_none());
+        // NaN errors sort as the worst (`total_cmp` puts positive NaN
+        // above ∞; `abs` clears a negative NaN's sign bit).
         rows.sort_by(|a, b| {
             key(b)
                 .cmp(&key(a))
-                .then(b.rel_error.total_cmp(&a.rel_error))
+                .then(b.rel_error.abs().total_cmp(&a.rel_error.abs()))
         });
         rows.truncate(n);
         rows
     }
 
-    /// Panics if any row failed, printing the summary and the worst rows.
+    /// Panics if any row failed, printing the summary and the worst rows,
+    /// or if nothing was checked, saying why.
     ///
     /// ```
     /// use gradcheck::GradCheck;
@@ -219,6 +282,9 @@ impl Report {
     /// ```
     #[track_caller]
     pub fn assert_ok(&self) {
+        if let Some(why) = self.nothing_checked() {
+            panic!("gradient check checked nothing: {why}\n{self}");
+        }
         if !self.passed() {
             let worst: Vec<Row> = self.worst(10).into_iter().cloned().collect();
             let shown = Report {
@@ -232,102 +298,5 @@ impl Report {
                 shown
             );
         }
-    }
-}
-
-fn sci(x: f64) -> String {
-    format!("{x:.6e}")
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "gradient check: L = {}, h = {:e}",
-            sci(self.loss),
-            self.step
-        )?;
-        let tensors = self.tensors();
-        let w = tensors
-            .iter()
-            .map(|t| t.name.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(6);
-        writeln!(
-            f,
-            "  {:<w$}  {:>7}  {:>12}  {:<13}  failures",
-            "tensor", "checked", "normwise", "worst band"
-        )?;
-        for t in &tensors {
-            writeln!(
-                f,
-                "  {:<w$}  {:>7}  {:>12}  {:<13}  {}",
-                t.name,
-                t.checked,
-                format!("{:.3e}", t.normwise),
-                t.worst_band,
-                t.failures
-            )?;
-        }
-        let pw = self
-            .rows
-            .iter()
-            .map(|r| r.param.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(5);
-        let iw = self
-            .rows
-            .iter()
-            .map(|r| r.probe.to_string().chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(5);
-        writeln!(
-            f,
-            "  {:<pw$}  {:<iw$}  {:>14}  {:>14}  {:>10}  {:<13}  {:<11}  kink / note",
-            "param", "index", "analytic", "numeric", "rel.err", "band", "verdict"
-        )?;
-        for r in &self.rows {
-            write!(
-                f,
-                "  {:<pw$}  {:<iw$}  {:>14}  {:>14}  {:>10}  {:<13}  {:<11}",
-                r.param,
-                r.probe,
-                sci(r.analytic),
-                sci(r.numeric),
-                format!("{:.2e}", r.rel_error),
-                if r.kink.is_some() {
-                    "n/a (kink)".to_string()
-                } else {
-                    r.band.to_string()
-                },
-                r.verdict
-            )?;
-            if let Some(k) = &r.kink {
-                write!(f, "  {}", k.crossing)?;
-                if k.count > 1 {
-                    write!(f, " (+{} more)", k.count - 1)?;
-                }
-                write!(
-                    f,
-                    "; one-sided slopes [{}, {}]",
-                    sci(k.left_slope),
-                    sci(k.right_slope)
-                )?;
-            }
-            if let Some(n) = &r.note {
-                write!(f, "  {n}")?;
-            }
-            writeln!(f)?;
-        }
-        for l in &self.lints {
-            writeln!(f, "  lint: {l}")?;
-        }
-        for w in &self.warnings {
-            writeln!(f, "  warning: {w}")?;
-        }
-        Ok(())
     }
 }
