@@ -501,6 +501,77 @@ fn nan_loss_is_an_error_naming_the_iteration_and_params_stay_finite() {
         accepted[..5].contains(&now) && now != accepted[5],
         "{now:?} {accepted:?}"
     );
+    // `iteration` counts the accepted steps: a clean run limited to that
+    // many stops exactly where the failed run left the parameters.
+    let mut x = [-1.2, 1.0];
+    let clean = lbfgs(LbfgsOptions {
+        max_iterations: iteration,
+        ..options()
+    })
+    .minimize_vec(&mut x, rosenbrock)
+    .unwrap();
+    assert_eq!((clean.iterations, (x[0], x[1])), (iteration, now));
+}
+
+#[test]
+fn first_step_is_steepest_descent_of_length_at_most_1() {
+    // ‖∇f(−1.2, 1)‖₂ ≈ 233 > 1: the first trial is x₀ − g/‖g‖₂.
+    let mut trials = Vec::new();
+    let mut opt = lbfgs(LbfgsOptions {
+        max_iterations: 2,
+        ..options()
+    });
+    opt.minimize_vec(&mut [-1.2, 1.0], |x| {
+        trials.push([x[0], x[1]]);
+        rosenbrock(x)
+    })
+    .unwrap();
+    let g = rosenbrock(&[-1.2, 1.0]).1;
+    let n = norm2(&g);
+    let first = trials[1];
+    assert!((first[0] - (-1.2 - g[0] / n)).abs() < 1e-15, "{trials:?}");
+    assert!((first[1] - (1.0 - g[1] / n)).abs() < 1e-15, "{trials:?}");
+    // f = ½ x², started at 0.5: ‖g‖ < 1, so the first trial is the full
+    // (and exact) steepest-descent step.
+    let mut trials = Vec::new();
+    let report = lbfgs(options())
+        .minimize_vec(&mut [0.5], |x| {
+            trials.push(x[0]);
+            (0.5 * x[0] * x[0], vec![x[0]])
+        })
+        .unwrap();
+    assert_eq!(trials, [0.5, 0.0]);
+    assert_eq!(
+        (report.stop, report.iterations),
+        (StopReason::GradientTolerance, 1)
+    );
+}
+
+#[test]
+fn pairs_failing_the_curvature_test_are_skipped() {
+    // ε = 1 asks for cos(s, y) > 1: every pair is skipped, so every step
+    // is steepest descent, and the report counts them.
+    let mut opt = lbfgs(LbfgsOptions {
+        curvature_epsilon: 1.0,
+        max_iterations: 20,
+        ..options()
+    });
+    let mut x = [-1.2, 1.0];
+    let report = opt.minimize_vec(&mut x, rosenbrock).unwrap();
+    assert_eq!(report.skipped_pairs, report.iterations);
+    assert!(report.iterations > 0);
+    assert_eq!(opt.stored_pairs(), 0);
+    assert_eq!(
+        opt.state().scalar("skipped_pairs"),
+        Some(report.iterations as f64)
+    );
+    // The default keeps them.
+    let mut opt = lbfgs(LbfgsOptions {
+        max_iterations: 20,
+        ..options()
+    });
+    let report = opt.minimize_vec(&mut [-1.2, 1.0], rosenbrock).unwrap();
+    assert_eq!((report.skipped_pairs, opt.stored_pairs()), (0, 10));
 }
 
 #[test]
@@ -579,13 +650,18 @@ fn restore_refuses_bad_states() {
     trained.minimize_vec(&mut [-1.2, 1.0], rosenbrock).unwrap();
     let good = trained.state();
     let refused = |state: &State<f64>, history: usize, fragment: &str| {
+        // An optimizer with pairs of its own keeps them on a refusal.
         let mut opt = lbfgs(LbfgsOptions {
             history,
+            max_iterations: 1,
             ..options()
         });
+        opt.minimize_vec(&mut [0.5, 0.5], rosenbrock).unwrap();
+        let before = opt.state();
+        assert_eq!(opt.stored_pairs(), 1);
         let err = opt.restore(state).unwrap_err();
         assert!(err.to_string().contains(fragment), "{err}");
-        assert_eq!(opt.stored_pairs(), 0, "nothing restored");
+        assert_eq!(opt.state(), before, "nothing restored");
     };
     let mut wrong = good.clone();
     wrong.kind = "adam".into();
