@@ -501,6 +501,8 @@ fn nan_loss_is_an_error_naming_the_iteration_and_params_stay_finite() {
         accepted[..5].contains(&now) && now != accepted[5],
         "{now:?} {accepted:?}"
     );
+    // The failed run's evaluations count in the exported total.
+    assert_eq!(opt.state().scalar("evaluations"), Some(6.0));
     // `iteration` counts the accepted steps: a clean run limited to that
     // many stops exactly where the failed run left the parameters.
     let mut x = [-1.2, 1.0];

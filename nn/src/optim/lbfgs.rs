@@ -40,6 +40,8 @@ mod history;
 mod options;
 mod params;
 
+use std::cell::Cell;
+
 use autograd::Float;
 
 use self::history::{History, dot, norm_inf, norm2};
@@ -169,11 +171,25 @@ impl<F: Float> Lbfgs<F> {
     }
 
     /// The L-BFGS loop over a flat vector: on return `x` is the last
-    /// accepted iterate.
+    /// accepted iterate. The closure calls count towards the exported
+    /// total whether the run ends in a report or an error.
     fn run(
         &mut self,
         x: &mut Vec<F>,
         eval: &mut Evaluate<'_, F>,
+    ) -> Result<LbfgsReport<F>, LbfgsError> {
+        let evaluations = Cell::new(0);
+        let result = self.iterate(x, eval, &evaluations);
+        self.evaluations += evaluations.get();
+        result
+    }
+
+    /// [`run`](Self::run)'s body; `evaluations` counts closure calls.
+    fn iterate(
+        &mut self,
+        x: &mut Vec<F>,
+        eval: &mut Evaluate<'_, F>,
+        evaluations: &Cell<usize>,
     ) -> Result<LbfgsReport<F>, LbfgsError> {
         let n = x.len();
         if let Some(history) = self.history.dim().filter(|&d| d != n) {
@@ -188,9 +204,8 @@ impl<F: Float> Lbfgs<F> {
             max_evaluations: self.options.max_line_search_evaluations,
             ..WolfeSearch::default()
         };
-        let mut evaluations = 0;
         let mut evaluate = |x: &[F], iteration: usize| {
-            evaluations += 1;
+            evaluations.set(evaluations.get() + 1);
             let (loss, grad) = eval(x, iteration)?;
             check(n, iteration, loss, &grad)?;
             Ok::<_, LbfgsError>((loss, grad))
@@ -241,19 +256,18 @@ impl<F: Float> Lbfgs<F> {
                 || norm_inf(&s) <= o.step_tolerance * F::one().max(norm_inf(&next));
             if !self.history.push(s, y, o.curvature_epsilon) {
                 skipped += 1;
+                self.skipped += 1;
             }
             (*x, grad, loss) = (next, next_grad, trial.value);
             iterations += 1;
             self.iterations += 1;
             self.loss = Some(loss);
         };
-        self.evaluations += evaluations;
-        self.skipped += skipped;
         self.loss = Some(loss);
         Ok(LbfgsReport {
             stop,
             iterations,
-            evaluations,
+            evaluations: evaluations.get(),
             loss,
             gradient_norm: norm_inf(&grad),
             skipped_pairs: skipped,
