@@ -726,6 +726,25 @@ fn f32_smoke() {
 
 // ---- validation: one test per rule ----
 
+#[test]
+fn documented_defaults() {
+    let d = LbfgsOptions::<f64>::default();
+    assert_eq!(
+        (d.history, d.max_iterations, d.max_line_search_evaluations),
+        (10, 100, 20)
+    );
+    assert_eq!(
+        (d.gradient_tolerance, d.loss_tolerance, d.step_tolerance),
+        (1e-7, 1e-9, 1e-9)
+    );
+    assert_eq!((d.c1, d.c2, d.curvature_epsilon), (1e-4, 0.9, f64::EPSILON));
+    assert_eq!(
+        LbfgsOptions::<f32>::default().curvature_epsilon,
+        f32::EPSILON
+    );
+    assert!(Lbfgs::new(d).is_ok());
+}
+
 fn invalid(options: LbfgsOptions<f64>) -> LbfgsConfigError {
     match Lbfgs::new(options) {
         Ok(_) => panic!("accepted {options:?}"),

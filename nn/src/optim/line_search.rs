@@ -73,7 +73,9 @@ pub enum LineSearchFailure {
     /// The evaluation budget ran out first.
     TooManyEvaluations,
     /// The bracketing interval shrank below the floating-point resolution
-    /// of the step (typically: rounding noise in `φ` near a minimum).
+    /// of its larger end (typically: rounding noise in `φ` near a
+    /// minimum). The test is relative, so a bracket whose lower end is
+    /// α = 0 ends with `TooManyEvaluations` instead.
     IntervalTooSmall,
     /// `φ` was still decreasing at the largest allowed step (unbounded
     /// below along this direction?).
@@ -278,6 +280,15 @@ mod tests {
         );
         assert!(s.abs() <= c2 * s0.abs(), "curvature: {trial:?}");
         (trial.step, evaluations)
+    }
+
+    #[test]
+    fn defaults_are_nocedal_wrights() {
+        let d = WolfeSearch::<f64>::default();
+        assert_eq!(
+            (d.c1, d.c2, d.max_evaluations, d.max_step),
+            (1e-4, 0.9, 20, 1e10)
+        );
     }
 
     #[test]

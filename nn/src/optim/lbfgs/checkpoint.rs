@@ -1,17 +1,7 @@
 //! [`Lbfgs::state`] and [`Lbfgs::restore`]: L-BFGS's curvature pairs and
 //! counters as a [`State`], so a resumed run continues bit for bit.
 //!
-//! Layout (kind `"lbfgs"`):
-//!
-//! | entry | what |
-//! |---|---|
-//! | `"s/0"`, `"s/1"`, … | the stored steps `s`, oldest first, each 1×n |
-//! | `"y/0"`, `"y/1"`, … | the matching gradient changes `y`, 1×n |
-//! | scalar `"pairs"` | how many pairs are stored |
-//! | scalar `"iterations"` | accepted steps over all `minimize` calls |
-//! | scalar `"evaluations"` | closure calls over all `minimize` calls |
-//! | scalar `"skipped_pairs"` | pairs skipped over all calls |
-//! | scalar `"loss"` | the loss at the last iterate (absent before the first call) |
+//! The layout is documented on [`Lbfgs::state`].
 //!
 //! `ρ = 1/yᵀs` is recomputed from the pairs on restore, by the same
 //! expression as when they were first stored, so it is bit-identical.
@@ -26,16 +16,32 @@ use crate::optim::State;
 const KIND: &str = "lbfgs";
 
 impl<F: Float> Lbfgs<F> {
-    /// Exports the curvature pairs and counters (layout in the module
-    /// docs of `checkpoint.rs`; options are not included: rebuild with the
-    /// same [`LbfgsOptions`](super::LbfgsOptions)).
+    /// Exports the curvature pairs and counters. Options are not
+    /// included: rebuild with the same [`LbfgsOptions`](super::LbfgsOptions)
+    /// and [`restore`](Self::restore).
+    ///
+    /// Layout (kind `"lbfgs"`):
+    ///
+    /// | entry | what |
+    /// |---|---|
+    /// | `"s/0"`, `"s/1"`, … | the stored steps `s`, oldest first, each 1×n |
+    /// | `"y/0"`, `"y/1"`, … | the matching gradient changes `y`, 1×n |
+    /// | scalar `"pairs"` | how many pairs are stored |
+    /// | scalar `"iterations"` | accepted steps over all `minimize` calls |
+    /// | scalar `"evaluations"` | closure calls over all `minimize` calls |
+    /// | scalar `"skipped_pairs"` | pairs skipped over all calls |
+    /// | scalar `"loss"` | the loss at the last iterate (absent before the first call) |
     ///
     /// ```
     /// use nn::optim::{Lbfgs, LbfgsOptions};
     /// let mut lbfgs = Lbfgs::new(LbfgsOptions { max_iterations: 3, ..LbfgsOptions::default() }).unwrap();
+    /// assert_eq!(lbfgs.state().scalar("loss"), None);
     /// let mut x = [3.0, -1.0];
-    /// lbfgs.minimize_vec(&mut x, |x| (x[0] * x[0] + 5.0 * x[1] * x[1], vec![2.0 * x[0], 10.0 * x[1]])).unwrap();
+    /// let report = lbfgs
+    ///     .minimize_vec(&mut x, |x| (x[0] * x[0] + 5.0 * x[1] * x[1], vec![2.0 * x[0], 10.0 * x[1]]))
+    ///     .unwrap();
     /// let state = lbfgs.state();
+    /// assert_eq!(state.scalar("loss"), Some(report.loss));
     /// assert_eq!(state.kind, "lbfgs");
     /// assert_eq!(state.scalar("pairs"), Some(lbfgs.stored_pairs() as f64));
     /// assert_eq!(state.array("s/0").unwrap().dim(), (1, 2));
