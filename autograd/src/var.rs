@@ -58,15 +58,13 @@ impl<'t, F: Float> Var<'t, F> {
     /// If the node is not 1×1.
     #[track_caller]
     pub fn item(self) -> F {
-        self.with_value(|v| {
-            assert!(
-                v.dim() == (1, 1),
-                "item: node {} is {}, not 1×1",
-                self.id,
-                Shape::of(v)
-            );
-            v[[0, 0]]
-        })
+        // The check sits here, not in a `with_value` closure, so the panic
+        // names the caller's line.
+        let shape = self.shape();
+        if shape != Shape::new(1, 1) {
+            panic!("item: node {} is {shape}, not 1×1", self.id);
+        }
+        self.with_value(|v| v[[0, 0]])
     }
 
     /// True when some leaf requiring a gradient reaches this node.
@@ -102,7 +100,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// If the node is not 1×1 (see [`Var::try_backward`]).
     #[track_caller]
     pub fn backward(self) -> Gradients<F> {
-        self.try_backward().unwrap_or_else(|e| panic!("{e}"))
+        match self.try_backward() {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::backward`], returning an error if the node is not 1×1, or, in
@@ -122,8 +123,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// On a shape mismatch (see [`Var::try_backward_with`]).
     #[track_caller]
     pub fn backward_with(self, upstream: Array2<F>) -> Gradients<F> {
-        self.try_backward_with(upstream)
-            .unwrap_or_else(|e| panic!("{e}"))
+        match self.try_backward_with(upstream) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::backward_with`], returning an error on a shape mismatch.

@@ -141,8 +141,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// [`Var::try_log_sum_exp_axis`]).
     #[track_caller]
     pub fn log_sum_exp_axis(self, axis: usize) -> Var<'t, F> {
-        self.try_log_sum_exp_axis(axis)
-            .unwrap_or_else(|e| panic!("{e}"))
+        match self.try_log_sum_exp_axis(axis) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::log_sum_exp_axis`], returning an error for an axis other than

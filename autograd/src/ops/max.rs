@@ -141,7 +141,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// [`Var::try_max_axis`]).
     #[track_caller]
     pub fn max_axis(self, axis: usize) -> Var<'t, F> {
-        self.try_max_axis(axis).unwrap_or_else(|e| panic!("{e}"))
+        match self.try_max_axis(axis) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::max_axis`], returning an error for an axis other than 0 or 1

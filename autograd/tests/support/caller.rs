@@ -52,7 +52,10 @@ fn install_hook() {
             let captured = CAPTURING.with_borrow_mut(|slot| match slot {
                 Some(site) => {
                     *site = Some(PanicSite {
-                        file: info.location().map(|l| l.file().to_string()).unwrap_or_default(),
+                        file: info
+                            .location()
+                            .map(|l| l.file().to_string())
+                            .unwrap_or_default(),
                         line: info.location().map(|l| l.line()).unwrap_or(0),
                         message: message_of(info),
                     });
