@@ -17,7 +17,7 @@
 #[path = "support/caller.rs"]
 mod caller;
 
-use autograd::{Tape, Var};
+use autograd::{Param, Shape, Tape, Var};
 use ndarray::{Array2, array};
 
 fn m(rows: usize, cols: usize) -> Array2<f64> {
@@ -126,4 +126,23 @@ fn gradients_index_without_a_gradient() {
     let (x, c) = (tape.leaf(m(1, 1)), tape.constant(m(1, 1)));
     let g = (x * c).backward();
     assert_panics_here!(&g[c], "no gradient for node");
+}
+
+#[test]
+fn leaky_relu_with_a_bad_slope() {
+    let tape = Tape::new();
+    let x = tape.leaf(m(1, 3));
+    assert_panics_here!(x.leaky_relu(f64::NAN), "alpha must be finite and in [0, 1]");
+    assert_panics_here!(x.leaky_relu(-1.0), "alpha must be finite and in [0, 1]");
+}
+
+#[test]
+fn param_set_and_update_that_change_the_shape() {
+    let mut w = Param::new("w", m(2, 3));
+    assert_panics_here!(
+        w.set(m(3, 2)),
+        "Param::set: \"w\" is 2×3, the new value is 3×2"
+    );
+    assert_eq!(w.shape(), Shape::new(2, 3));
+    assert_panics_here!(w.update(|v| *v = m(1, 1)), "Param::update");
 }
