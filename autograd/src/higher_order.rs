@@ -52,7 +52,9 @@ impl<'t, F: Float> Var<'t, F> {
     ///
     /// # Errors
     /// [`Error::NotScalar`] unless this node is 1×1; [`Error::Argument`]
-    /// naming the op if a node on the path has no `backward_graph`.
+    /// naming the op if a node on the path has no `backward_graph`;
+    /// [`Error::WrongShape`] if an op's `backward_graph` returns a node
+    /// whose shape is not its input's.
     #[track_caller]
     pub fn grad_graph(self, wrt: &[Var<'t, F>]) -> Result<Vec<Var<'t, F>>> {
         let shape = self.shape();
@@ -139,6 +141,18 @@ fn graph_sweep<'t, F: Float>(
                 ));
                 break;
             };
+            let (expected, got) = (vars[wrt].shape(), g.shape());
+            if got != expected {
+                // `total + g` below would broadcast or panic inside the
+                // library; a wrong shape is the op's bug, reported as such.
+                outcome = Err(Error::WrongShape {
+                    op: op.name(),
+                    produced: crate::error::Produced::BackwardGraph { input: wrt },
+                    expected,
+                    got,
+                });
+                break;
+            }
             let slot = &mut grads[input.index()];
             *slot = Some(match *slot {
                 Some(total) => total + g,

@@ -203,7 +203,10 @@ impl<F: Float> Tape<F> {
     }
 
     /// Records `op` applied to `inputs`, or returns the op's shape error.
-    /// This is how custom ops (see [`Op`]) are used.
+    /// This is how custom ops (see [`Op`]) are used. A `forward` whose
+    /// result disagrees with the op's `output_shape` is
+    /// [`Error::WrongShape`] (checked in every build profile), and nothing
+    /// is recorded.
     #[track_caller]
     pub fn try_apply<O: Op<F>>(&self, op: O, inputs: &[Var<'_, F>]) -> Result<Var<'_, F>> {
         let fresh = op.prefers_fresh_gradient();
@@ -333,12 +336,11 @@ impl<F: Float> Tape<F> {
     ) -> Result<Node<F>> {
         let out_shape = op.output_shape(shapes)?;
         let value = op.forward(values);
-        debug_assert_eq!(
-            Shape::of(&value),
-            out_shape,
-            "{}: forward disagrees with output_shape",
-            op.name()
-        );
+        if value.dim() != out_shape.dim() {
+            // Checked in every profile: a custom op's misshapen forward
+            // would otherwise be stored and mislead every later op.
+            return Err(wrong_forward(op.name(), out_shape, &value));
+        }
         if self.detecting_anomalies()
             && let Some((element, bad)) = first_non_finite(&value)
         {
@@ -367,6 +369,18 @@ impl<F: Float> Tape<F> {
             value: Value::Owned(value),
             location,
         })
+    }
+}
+
+/// The error for `op`'s forward returning `value` where its
+/// `output_shape` said `expected`.
+#[cold]
+fn wrong_forward<F: Float>(op: &'static str, expected: Shape, value: &Array2<F>) -> Error {
+    Error::WrongShape {
+        op,
+        produced: crate::error::Produced::Forward,
+        expected,
+        got: Shape::of(value),
     }
 }
 

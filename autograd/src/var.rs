@@ -97,7 +97,8 @@ impl<'t, F: Float> Var<'t, F> {
     /// Gradients of this 1×1 node with respect to every node that needs one.
     ///
     /// # Panics
-    /// If the node is not 1×1 (see [`Var::try_backward`]).
+    /// If the node is not 1×1 or an op returns a misshapen gradient (see
+    /// [`Var::try_backward`]).
     #[track_caller]
     pub fn backward(self) -> Gradients<F> {
         match self.try_backward() {
@@ -106,7 +107,9 @@ impl<'t, F: Float> Var<'t, F> {
         }
     }
 
-    /// [`Var::backward`], returning an error if the node is not 1×1, or, in
+    /// [`Var::backward`], returning an error if the node is not 1×1, if an
+    /// op's backward returns a gradient whose shape is not its input's
+    /// ([`Error::WrongShape`], checked in every build profile), or, in
     /// anomaly mode, the first NaN/±∞ seen in forward or backward.
     pub fn try_backward(self) -> Result<Gradients<F>> {
         let shape = self.shape();
