@@ -37,17 +37,10 @@ pub enum Error {
     /// whose shape breaks its own contract: a `forward` that disagrees with
     /// its `output_shape`, or a gradient whose shape is not its input's.
     /// Checked in every build profile, so a wrong shape is never silently
-    /// stored or added by prefix.
-    WrongShape {
-        /// The op that broke the contract.
-        op: &'static str,
-        /// What returned the matrix (and, for gradients, for which input).
-        produced: Produced,
-        /// The shape the contract requires.
-        expected: Shape,
-        /// The shape returned.
-        got: Shape,
-    },
+    /// stored or added by prefix. Boxed, like [`Error::Anomaly`], so every
+    /// `Result` the tape returns stays small (the W1 benchmark's node
+    /// recording moves them).
+    WrongShape(Box<WrongShape>),
     /// A handle from one tape was used with another tape, or after `reset`.
     ForeignNode {
         /// What the handle was used for.
@@ -86,27 +79,7 @@ impl fmt::Display for Error {
                  with an explicit upstream gradient"
             ),
             Error::Anomaly(a) => write!(f, "{a}"),
-            Error::WrongShape {
-                op,
-                produced,
-                expected,
-                got,
-            } => match produced {
-                Produced::Forward => write!(
-                    f,
-                    "{op}: forward returned a {got} matrix, but output_shape said {expected}"
-                ),
-                Produced::Backward { input } => write!(
-                    f,
-                    "{op}: backward for input {input} returned a {got} gradient, \
-                     but input {input} is {expected}"
-                ),
-                Produced::BackwardGraph { input } => write!(
-                    f,
-                    "{op}: backward_graph for input {input} returned a {got} gradient node, \
-                     but input {input} is {expected}"
-                ),
-            },
+            Error::WrongShape(w) => write!(f, "{w}"),
             Error::ForeignNode { context } => write!(
                 f,
                 "{context}: this node handle belongs to a different tape \
@@ -117,6 +90,49 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// What [`Error::WrongShape`] reports: an op, which of its methods
+/// returned a matrix of the wrong shape, the shape its contract requires
+/// and the shape it returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongShape {
+    /// The op that broke the contract.
+    pub op: &'static str,
+    /// What returned the matrix (and, for gradients, for which input).
+    pub produced: Produced,
+    /// The shape the contract requires.
+    pub expected: Shape,
+    /// The shape returned.
+    pub got: Shape,
+}
+
+impl fmt::Display for WrongShape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (op, expected, got) = (self.op, self.expected, self.got);
+        match self.produced {
+            Produced::Forward => write!(
+                f,
+                "{op}: forward returned a {got} matrix, but output_shape said {expected}"
+            ),
+            Produced::Backward { input } => write!(
+                f,
+                "{op}: backward for input {input} returned a {got} gradient, \
+                 but input {input} is {expected}"
+            ),
+            Produced::BackwardGraph { input } => write!(
+                f,
+                "{op}: backward_graph for input {input} returned a {got} gradient node, \
+                 but input {input} is {expected}"
+            ),
+        }
+    }
+}
+
+impl From<WrongShape> for Error {
+    fn from(w: WrongShape) -> Self {
+        Error::WrongShape(Box::new(w))
+    }
+}
 
 /// Which method of an op returned the misshapen matrix in
 /// [`Error::WrongShape`].

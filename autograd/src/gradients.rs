@@ -21,7 +21,7 @@ use smallvec::SmallVec;
 use crate::anomaly::{Anomaly, Pass, first_non_finite};
 use crate::kernels::add_into;
 use crate::node::Node;
-use crate::op::{BackwardCtx, Op, note_wrong_gradient, take_wrong_gradient, wrong_gradient};
+use crate::op::{BackwardCtx, Op, note_wrong_gradient, take_wrong_gradient};
 use crate::tape::{NodeId, NodeKind};
 use crate::{Error, Float, Result, Shape, Tape, Var};
 
@@ -176,7 +176,10 @@ pub(crate) fn sweep<F: Float>(
             }
             let grad = op.backward(&ctx, wrt);
             if grad.dim() != inputs[wrt].dim() {
-                return Err(wrong_gradient(op.name(), wrt, inputs[wrt], &grad));
+                // Noted (cold, out of line) and returned when the sweep ends,
+                // like the paths below that cannot return early.
+                note_wrong_gradient(op.name(), wrt, inputs[wrt], grad);
+                continue;
             }
             if checking && let Some((element, value)) = first_non_finite(&grad) {
                 let anomaly = Anomaly {
@@ -334,7 +337,7 @@ fn checked<F: Float>(
     if grad.dim() == input.dim() {
         Some(grad)
     } else {
-        note_wrong_gradient(op.name(), wrt, input, &grad);
+        note_wrong_gradient(op.name(), wrt, input, grad);
         None
     }
 }

@@ -145,12 +145,13 @@ fn graph_sweep<'t, F: Float>(
             if got != expected {
                 // `total + g` below would broadcast or panic inside the
                 // library; a wrong shape is the op's bug, reported as such.
-                outcome = Err(Error::WrongShape {
+                outcome = Err(crate::error::WrongShape {
                     op: op.name(),
                     produced: crate::error::Produced::BackwardGraph { input: wrt },
                     expected,
                     got,
-                });
+                }
+                .into());
                 break;
             }
             let slot = &mut grads[input.index()];

@@ -89,7 +89,7 @@ mod tape;
 pub mod ties;
 mod var;
 
-pub use error::{Error, Produced, Result};
+pub use error::{Error, Produced, Result, WrongShape};
 pub use float::Float;
 pub use gradients::Gradients;
 pub use op::{BackwardCtx, GraphCtx, Op};

@@ -101,7 +101,7 @@ pub trait Op<F: Float>: 'static {
         if grad.dim() == ctx.inputs[wrt].dim() {
             crate::kernels::add_into(total, &grad);
         } else {
-            note_wrong_gradient(self.name(), wrt, ctx.inputs[wrt], &grad);
+            note_wrong_gradient(self.name(), wrt, ctx.inputs[wrt], grad);
         }
     }
 
@@ -141,33 +141,25 @@ thread_local! {
     static WRONG_GRADIENT: RefCell<Option<Error>> = const { RefCell::new(None) };
 }
 
-/// The error for op `op` returning `grad` as the gradient of its input
-/// `wrt`, whose value is `input`.
+/// Records that op `op` returned `grad` as the gradient of its input
+/// `wrt`, whose value is `input`, for the sweep to return (unless an
+/// earlier one is recorded). Takes `grad` so that dropping it happens here,
+/// out of the sweep's loop.
 #[cold]
-pub(crate) fn wrong_gradient<F: Float>(
-    op: &'static str,
-    wrt: usize,
-    input: &Array2<F>,
-    grad: &Array2<F>,
-) -> Error {
-    Error::WrongShape {
-        op,
-        produced: Produced::Backward { input: wrt },
-        expected: Shape::of(input),
-        got: Shape::of(grad),
-    }
-}
-
-/// Records [`wrong_gradient`] for the sweep to return, unless an earlier
-/// one is recorded.
-#[cold]
+#[inline(never)]
 pub(crate) fn note_wrong_gradient<F: Float>(
     op: &'static str,
     wrt: usize,
     input: &Array2<F>,
-    grad: &Array2<F>,
+    grad: Array2<F>,
 ) {
-    let e = wrong_gradient(op, wrt, input, grad);
+    let e: Error = crate::error::WrongShape {
+        op,
+        produced: Produced::Backward { input: wrt },
+        expected: Shape::of(input),
+        got: Shape::of(&grad),
+    }
+    .into();
     WRONG_GRADIENT.with_borrow_mut(|slot| {
         slot.get_or_insert(e);
     });

@@ -339,7 +339,7 @@ impl<F: Float> Tape<F> {
         if value.dim() != out_shape.dim() {
             // Checked in every profile: a custom op's misshapen forward
             // would otherwise be stored and mislead every later op.
-            return Err(wrong_forward(op.name(), out_shape, &value));
+            return Err(wrong_forward(op, out_shape, value));
         }
         if self.detecting_anomalies()
             && let Some((element, bad)) = first_non_finite(&value)
@@ -373,15 +373,18 @@ impl<F: Float> Tape<F> {
 }
 
 /// The error for `op`'s forward returning `value` where its
-/// `output_shape` said `expected`.
+/// `output_shape` said `expected`. Takes both, so that dropping them
+/// happens here, out of line of the recording path.
 #[cold]
-fn wrong_forward<F: Float>(op: &'static str, expected: Shape, value: &Array2<F>) -> Error {
-    Error::WrongShape {
-        op,
+#[inline(never)]
+fn wrong_forward<F: Float>(op: Box<dyn Op<F>>, expected: Shape, value: Array2<F>) -> Error {
+    crate::error::WrongShape {
+        op: op.name(),
         produced: crate::error::Produced::Forward,
         expected,
-        got: Shape::of(value),
+        got: Shape::of(&value),
     }
+    .into()
 }
 
 /// Empties `nodes`, handing every buffer the tape owns to the thread's

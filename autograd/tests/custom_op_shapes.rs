@@ -11,7 +11,7 @@
 #[path = "support/caller.rs"]
 mod caller;
 
-use autograd::{BackwardCtx, Error, GraphCtx, Op, Produced, Result, Shape, Tape, Var};
+use autograd::{BackwardCtx, Error, GraphCtx, Op, Produced, Result, Shape, Tape, Var, WrongShape};
 use ndarray::{Array2, array};
 
 /// y = x, but its forward and/or gradients come back in the shapes given.
@@ -68,12 +68,12 @@ fn leaf_2x2(tape: &Tape<f64>) -> Var<'_, f64> {
 
 /// The error every backward case below must give.
 fn wrong_gradient(got: Shape) -> Error {
-    Error::WrongShape {
+    Error::from(WrongShape {
         op: "bad",
         produced: Produced::Backward { input: 0 },
         expected: Shape::new(2, 2),
         got,
-    }
+    })
 }
 
 #[test]
@@ -87,12 +87,12 @@ fn a_forward_that_disagrees_with_output_shape_is_refused() {
     let e = tape.try_apply(op, &[x]).expect_err("refused");
     assert_eq!(
         e,
-        Error::WrongShape {
+        Error::from(WrongShape {
             op: "bad",
             produced: Produced::Forward,
             expected: Shape::new(2, 2),
             got: Shape::new(7, 7)
-        }
+        })
     );
     assert_eq!(
         e.to_string(),
@@ -207,12 +207,12 @@ fn a_backward_graph_of_the_wrong_shape() {
     let e = loss.grad_graph(&[x]).expect_err("refused");
     assert_eq!(
         e,
-        Error::WrongShape {
+        Error::from(WrongShape {
             op: "bad",
             produced: Produced::BackwardGraph { input: 0 },
             expected: Shape::new(2, 2),
             got: Shape::new(1, 2)
-        }
+        })
     );
     assert_eq!(
         e.to_string(),
