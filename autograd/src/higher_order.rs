@@ -223,6 +223,28 @@ pub(crate) fn masked_denominator<'t, F: Float>(
     denominator + denominator.tape().constant(offset)
 }
 
+/// `g ⊙ mask` as a node, `mask` being an op's local derivative frozen as a
+/// constant (relu's 0/1, a max's shares, NaN at a NaN input); `g` may be
+/// smaller and is broadcast. Where `g` is exactly 0, a non-finite mask entry
+/// is replaced by 0 first, so a zero upstream gives exactly zero on the
+/// recorded pass too (invariant 5), as [`chain`](crate::ops::elementwise::chain)
+/// does on the first-order one.
+pub(crate) fn times_mask<'t, F: Float>(g: Var<'t, F>, mut mask: Array2<F>) -> Var<'t, F> {
+    if mask.iter().any(|m| !m.is_finite()) {
+        let shape = Shape::of(&mask);
+        g.with_value(|g| {
+            ndarray::Zip::from(&mut mask)
+                .and(crate::shape::broadcast_view(g, shape))
+                .for_each(|m, &g| {
+                    if g == F::zero() && !m.is_finite() {
+                        *m = F::zero();
+                    }
+                })
+        });
+    }
+    g * g.tape().constant(mask)
+}
+
 /// Shared by the ops' second-order unit tests.
 #[cfg(test)]
 pub(crate) mod testing {

@@ -6,6 +6,7 @@
 //!   the decision log records negative / kink / positive per element
 //!   ([`crate::ties::sign_branch`]).
 
+use crate::higher_order::times_mask;
 use crate::ops::elementwise::{Unary, UnaryFn};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
@@ -34,7 +35,7 @@ impl<F: Float> UnaryFn<F> for LeakyRelu<F> {
     /// [`ties::leaky_relu_slope`]: leaky_relu'' = 0 away from the kink.
     fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
         let mask = x.with_value(|v| v.mapv(|x| ties::leaky_relu_slope(x, self.alpha)));
-        Some(g * x.tape().constant(mask))
+        Some(times_mask(g, mask))
     }
 }
 

@@ -19,6 +19,7 @@ use ndarray::{Array2, ArrayView1, Zip};
 
 use crate::higher_order::broadcast_graph;
 use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::ops::elementwise::chain;
 use crate::ops::reduce::{Over, fold_lanes, lane_max, nonempty, unfold_lanes};
 use crate::registry::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties;
@@ -67,7 +68,11 @@ impl<F: Float> Op<F> for LogSumExp {
             ctx.output,
             ctx.upstream,
             |x, y, g, grad| {
-                if y.is_finite() {
+                if y.is_nan() {
+                    // A NaN in the lane: every entry's weight is NaN
+                    // (0 where the upstream gradient is 0, invariant 5).
+                    Zip::from(grad).for_each(|d| *d = chain(g, y));
+                } else if y.is_finite() {
                     // y ≥ every x_j, so the exponent is ≤ 0.
                     Zip::from(grad)
                         .and(x)
