@@ -191,6 +191,7 @@ pub(crate) fn sweep<F: Float>(
                     element,
                     value,
                     location: node.location,
+                    predating: crate::anomaly::predating(inputs, Some(&node.value)),
                 };
                 tape.note_anomaly(anomaly.clone());
                 return Err(Error::Anomaly(Box::new(anomaly)));

@@ -243,6 +243,7 @@ impl<F: Float> Tape<F> {
                 element,
                 value,
                 location,
+                predating: None,
             });
         }
         Var::new(self, id)
@@ -353,6 +354,7 @@ impl<F: Float> Tape<F> {
                 element,
                 value: bad,
                 location,
+                predating: crate::anomaly::predating(values, None),
             });
         }
         if self.record_decisions.get()
