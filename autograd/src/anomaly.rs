@@ -20,7 +20,7 @@ use std::panic::Location;
 use ndarray::Array2;
 
 use crate::kernels::lane_sum;
-use crate::tape::NodeId;
+use crate::node::NodeId;
 use crate::{Float, Shape};
 
 /// Which pass produced the anomaly.

@@ -21,8 +21,8 @@ use smallvec::SmallVec;
 use crate::anomaly::{Anomaly, Pass, first_non_finite};
 use crate::kernels::add_into;
 use crate::node::Node;
+use crate::node::{NodeId, NodeKind};
 use crate::op::{BackwardCtx, Op, note_wrong_gradient, take_wrong_gradient};
-use crate::tape::{NodeId, NodeKind};
 use crate::{Error, Float, Result, Shape, Tape, Var};
 
 /// ∂root/∂node for every node on the path from a gradient-requiring leaf to

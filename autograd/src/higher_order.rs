@@ -10,8 +10,8 @@
 use ndarray::Array2;
 use smallvec::SmallVec;
 
+use crate::node::{NodeId, NodeKind};
 use crate::op::{BackwardCtx, GraphCtx, Op};
-use crate::tape::{NodeId, NodeKind};
 use crate::{Error, Float, Result, Shape, Tape, Var};
 
 /// Stands in for an op while its `backward_graph` runs: the sweep lends the

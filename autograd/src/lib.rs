@@ -91,11 +91,12 @@ mod var;
 
 pub use error::{Error, Produced, Result, WrongShape};
 pub use float::Float;
+pub use float::{cached_bytes, release_cached_buffers};
 pub use gradients::Gradients;
 pub use op::{BackwardCtx, GraphCtx, Op};
 pub use ops::reduce::Over;
 pub use param::{Param, ParamId};
-pub use pool::{MAX_CACHED_BYTES, cached_bytes, release_cached_buffers};
+pub use pool::MAX_CACHED_BYTES;
 pub use shape::Shape;
 pub use tape::{NodeId, Tape};
 pub use var::Var;

@@ -11,8 +11,8 @@ use std::panic::Location;
 use ndarray::Array2;
 
 use crate::gradients::{Gradients, sweep};
+use crate::node::{NodeId, NodeKind, Value};
 use crate::op::Op;
-use crate::tape::{NodeId, NodeKind, Value};
 use crate::{Error, Float, Result, Shape, Tape};
 
 /// A handle to a node on a [`Tape`]: copyable, two words wide.
@@ -174,7 +174,7 @@ impl<F: Float> Tape<F> {
     #[track_caller]
     fn push_detached(&self, value: Value<F>) -> Var<'_, F> {
         let mut nodes = self.nodes.borrow_mut();
-        nodes.push(crate::tape::Node {
+        nodes.push(crate::node::Node {
             kind: NodeKind::Constant,
             inputs: Default::default(),
             value,
