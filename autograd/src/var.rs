@@ -48,6 +48,10 @@ impl<'t, F: Float> Var<'t, F> {
     }
 
     /// Calls `f` with a reference to the node's value (no copy).
+    ///
+    /// # Panics
+    /// If `f` records on the same tape (the tape is borrowed while `f`
+    /// runs): take [`Var::value`] first, or record after `f` returns.
     pub fn with_value<R>(self, f: impl FnOnce(&Array2<F>) -> R) -> R {
         f(&self.tape.nodes.borrow()[self.id.0].value)
     }

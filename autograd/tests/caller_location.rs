@@ -1,23 +1,38 @@
 //! ARCHITECTURE invariant 7: every panicking public function of `autograd`
 //! reports the *caller's* line, never a line inside the library.
 //!
-//! How the list below was enumerated: every `pub fn` (and every operator /
-//! `Index` impl) in `autograd/src/**` was read, and each panic path
-//! reachable from it — an argument or shape error turned into a panic by the
-//! panicking form of a `try_` function, an `assert!` on a handle, a missing
-//! gradient — gets one case here. Functions with no panic path are left out:
-//! the `try_` forms (they return `Result`), the infallible unary ops (`relu`,
-//! `exp`, `tanh`, `sqrt`, `powf`, `softmax`, `transpose`, `… * 2.0`, `-x`, …:
-//! any input shape is valid), the tape's constructors (`leaf`, `constant`,
-//! `param`, …) and the accessors (`shape`, `value`, `with_value`). Ops the
-//! registry lists are covered through their panicking method; the binary
-//! operators `+ - * /` between `Var`s are covered both as methods and as
-//! operators, since each is its own `#[track_caller]` frame.
+//! How the list was enumerated: every `pub fn` (and every operator and
+//! `Index` impl) in `autograd/src/**` was read (`grep -rn 'pub fn\|impl.*for'`),
+//! and each panic path reachable from it gets a case: an argument or shape
+//! error that the panicking form of a `try_` function turns into a panic,
+//! an `assert!` on a handle, a missing gradient, a misshapen custom op.
+//! Covered:
+//!
+//! * `Var`: `item`, `backward`, `backward_with` (not 1×1, shape, anomaly,
+//!   a custom op's misshapen gradient), `sum_axis`, `mean_axis`, `max_axis`,
+//!   `log_sum_exp_axis`, `mean`, `max`, `log_sum_exp`, `reshape`,
+//!   `slice_cols`, `concat_cols`, `pick`, `maxout`, `leaky_relu`, `add`,
+//!   `sub`, `mul`, `div`, `maximum`, `matmul`, `prelu` (shapes, and handles
+//!   from another tape);
+//! * the operators `+ - * /` between `Var`s (each its own
+//!   `#[track_caller]` frame);
+//! * `Gradients::get`, `Gradients::take`, `gradients[var]`;
+//! * `Param::set`, `Param::update`;
+//! * `shape::sum_to_shape`, `shape::broadcast_view`.
+//!
+//! Left out, having no panic path: the `try_` forms (they return `Result`),
+//! `grad_graph` (`Result`), `Tape::try_apply` (`Result`), the unary ops
+//! whose every input shape is valid (`relu`, `exp`, `tanh`, `sqrt`, `powf`,
+//! `softmax`, `transpose`, `sum`, `sum_squares`, …, and `Var ⊕ scalar`,
+//! `-x`), the tape's constructors and the accessors. One panic remains that
+//! no caller location can fix: recording on a tape from inside
+//! `Var::with_value`'s closure is a `RefCell` borrow conflict (documented
+//! there).
 
 #[path = "support/caller.rs"]
 mod caller;
 
-use autograd::{Param, Shape, Tape, Var};
+use autograd::{BackwardCtx, Op, Param, Result, Shape, Tape, Var};
 use ndarray::{Array2, array};
 
 fn m(rows: usize, cols: usize) -> Array2<f64> {
@@ -145,4 +160,45 @@ fn param_set_and_update_that_change_the_shape() {
     );
     assert_eq!(w.shape(), Shape::new(2, 3));
     assert_panics_here!(w.update(|v| *v = m(1, 1)), "Param::update");
+}
+
+#[test]
+fn shape_helpers() {
+    use autograd::shape::{broadcast_view, sum_to_shape};
+    assert_panics_here!(
+        sum_to_shape(m(3, 4), Shape::new(2, 4)),
+        "sum_to_shape: a 2×4 operand does not broadcast to the 3×4 gradient"
+    );
+    let a = m(2, 3);
+    assert_panics_here!(
+        broadcast_view(&a, Shape::new(4, 3)),
+        "broadcast_view: a 2×3 matrix does not broadcast to 4×3"
+    );
+}
+
+/// y = x whose backward returns a 7×7 gradient whatever the input.
+struct Misshapen;
+
+impl Op<f64> for Misshapen {
+    fn name(&self) -> &'static str {
+        "misshapen"
+    }
+    fn output_shape(&self, inputs: &[Shape]) -> Result<Shape> {
+        Ok(inputs[0])
+    }
+    fn forward(&mut self, inputs: &[&Array2<f64>]) -> Array2<f64> {
+        inputs[0].clone()
+    }
+    fn backward(&self, _ctx: &BackwardCtx<'_, f64>, _wrt: usize) -> Array2<f64> {
+        Array2::ones((7, 7))
+    }
+}
+
+#[test]
+fn backward_through_a_custom_op_of_the_wrong_shape() {
+    let tape = Tape::new();
+    let x = tape.leaf(m(2, 2));
+    let y = tape.try_apply(Misshapen, &[x]).unwrap();
+    assert_panics_here!(y.sum().backward(), "misshapen: backward for input 0");
+    assert_panics_here!(y.backward_with(m(2, 2)), "misshapen: backward for input 0");
 }
