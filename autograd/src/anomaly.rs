@@ -8,6 +8,11 @@
 //! element and the user's source line where the node was created.
 //! `try_backward` then returns it as [`Error::Anomaly`](crate::Error::Anomaly).
 //! When off, the cost is one `bool` test per op.
+//!
+//! Switched on mid-tape, the mode cannot see values made before: the first
+//! op checked that *receives* such a NaN is then reported with
+//! [`Anomaly::predating`] set, and the message says the value predates
+//! anomaly mode rather than blaming that op.
 
 use std::fmt;
 use std::panic::Location;
@@ -15,7 +20,7 @@ use std::panic::Location;
 use ndarray::Array2;
 
 use crate::kernels::lane_sum;
-use crate::tape::NodeId;
+use crate::node_id::NodeId;
 use crate::{Float, Shape};
 
 /// Which pass produced the anomaly.
@@ -48,6 +53,45 @@ pub struct Anomaly {
     pub value: f64,
     /// Where the user created the node.
     pub location: &'static Location<'static>,
+    /// Set when the op was handed a value that was already non-finite,
+    /// made before anomaly mode was switched on: then this op is not the
+    /// culprit, only the first op checked (see [`Predating`]).
+    pub predating: Option<Predating>,
+}
+
+/// A non-finite value an op received that was made while anomaly mode was
+/// off, so the op that made it went unchecked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Predating {
+    /// Input `index` of the op already held `value`.
+    Input {
+        /// Which input.
+        index: usize,
+        /// Its first non-finite value (NaN, +∞ or −∞).
+        value: f64,
+    },
+    /// The op's own forward output (computed before anomaly mode) held
+    /// `value`; found when its backward is checked.
+    Output {
+        /// The output's first non-finite value.
+        value: f64,
+    },
+}
+
+/// The first non-finite value among `inputs` (then `output`, if given):
+/// in anomaly mode, such a value can only have been made while the mode was
+/// off, since one made while it was on would have been reported first.
+pub(crate) fn predating<F: Float>(
+    inputs: &[&Array2<F>],
+    output: Option<&Array2<F>>,
+) -> Option<Predating> {
+    for (index, input) in inputs.iter().enumerate() {
+        if let Some((_, value)) = first_non_finite(input) {
+            return Some(Predating::Input { index, value });
+        }
+    }
+    let (_, value) = first_non_finite(output?)?;
+    Some(Predating::Output { value })
 }
 
 impl fmt::Display for Anomaly {
@@ -73,7 +117,22 @@ impl fmt::Display for Anomaly {
             shapes.join(", "),
             self.value,
             self.location
-        )
+        )?;
+        match self.predating {
+            None => Ok(()),
+            Some(Predating::Input { index, value }) => write!(
+                f,
+                "; but the first non-finite value predates anomaly mode: \
+                 input {index} of {} was already {value}",
+                self.op
+            ),
+            Some(Predating::Output { value }) => write!(
+                f,
+                "; but the first non-finite value predates anomaly mode: \
+                 the output of {} was already {value} (computed before anomaly mode)",
+                self.op
+            ),
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 use std::fmt;
 
 use crate::Shape;
-use crate::tape::NodeId;
+use crate::node_id::NodeId;
 use crate::ties::Branch;
 
 /// The branches one node's elements took in one forward pass.

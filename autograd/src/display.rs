@@ -16,7 +16,7 @@
 
 use std::fmt;
 
-use crate::tape::{Node, NodeKind};
+use crate::node::{Node, NodeKind};
 use crate::{Float, Shape, Tape};
 
 /// The columns of one listing line, before alignment.

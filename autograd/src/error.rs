@@ -33,6 +33,14 @@ pub enum Error {
     },
     /// Anomaly mode saw a NaN or ±∞; the [`Anomaly`] names the op that made it.
     Anomaly(Box<Anomaly>),
+    /// An op (in practice a custom [`Op`](crate::Op)) returned a matrix
+    /// whose shape breaks its own contract: a `forward` that disagrees with
+    /// its `output_shape`, or a gradient whose shape is not its input's.
+    /// Checked in every build profile, so a wrong shape is never silently
+    /// stored or added by prefix. Boxed, like [`Error::Anomaly`], so every
+    /// `Result` the tape returns stays small (the W1 benchmark's node
+    /// recording moves them).
+    WrongShape(Box<WrongShape>),
     /// A handle from one tape was used with another tape, or after `reset`.
     ForeignNode {
         /// What the handle was used for.
@@ -71,6 +79,7 @@ impl fmt::Display for Error {
                  with an explicit upstream gradient"
             ),
             Error::Anomaly(a) => write!(f, "{a}"),
+            Error::WrongShape(w) => write!(f, "{w}"),
             Error::ForeignNode { context } => write!(
                 f,
                 "{context}: this node handle belongs to a different tape \
@@ -81,6 +90,69 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// What [`Error::WrongShape`] reports: an op, which of its methods
+/// returned a matrix of the wrong shape, the shape its contract requires
+/// and the shape it returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongShape {
+    /// The op that broke the contract.
+    pub op: &'static str,
+    /// What returned the matrix (and, for gradients, for which input).
+    pub produced: Produced,
+    /// The shape the contract requires.
+    pub expected: Shape,
+    /// The shape returned.
+    pub got: Shape,
+}
+
+impl fmt::Display for WrongShape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (op, expected, got) = (self.op, self.expected, self.got);
+        match self.produced {
+            Produced::Forward => write!(
+                f,
+                "{op}: forward returned a {got} matrix, but output_shape said {expected}"
+            ),
+            Produced::Backward { input } => write!(
+                f,
+                "{op}: backward for input {input} returned a {got} gradient, \
+                 but input {input} is {expected}"
+            ),
+            Produced::BackwardGraph { input } => write!(
+                f,
+                "{op}: backward_graph for input {input} returned a {got} gradient node, \
+                 but input {input} is {expected}"
+            ),
+        }
+    }
+}
+
+impl From<WrongShape> for Error {
+    fn from(w: WrongShape) -> Self {
+        Error::WrongShape(Box::new(w))
+    }
+}
+
+/// Which method of an op returned the misshapen matrix in
+/// [`Error::WrongShape`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Produced {
+    /// [`Op::forward`](crate::Op::forward).
+    Forward,
+    /// [`Op::backward`](crate::Op::backward) (or the default
+    /// [`Op::backward_accumulate`](crate::Op::backward_accumulate), which
+    /// calls it), for input `input`.
+    Backward {
+        /// The input whose gradient it was.
+        input: usize,
+    },
+    /// [`Op::backward_graph`](crate::Op::backward_graph), for input `input`.
+    BackwardGraph {
+        /// The input whose gradient it was.
+        input: usize,
+    },
+}
 
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

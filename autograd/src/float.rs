@@ -3,6 +3,11 @@
 //! Everything numeric — tape values, gradients, ops — is written once against
 //! [`Float`] and instantiated for `f32` (training speed) and `f64` (gradient
 //! checks). Bundling the bounds here keeps every other signature short.
+//!
+//! Each float type also owns its per-thread buffer cache (a `const`
+//! thread-local [`Pool`], reached through the sealed supertrait), with the
+//! public [`release_cached_buffers`] and [`cached_bytes`] beside it: the
+//! cache type itself (`pool.rs`) then depends on nothing in the crate.
 
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
@@ -46,6 +51,8 @@ pub trait Float:
     /// A short name for messages: `"f32"` or `"f64"`.
     const NAME: &'static str;
 }
+
+use sealed::Sealed;
 
 pub(crate) mod sealed {
     use super::Pool;
@@ -98,4 +105,19 @@ impl Float for f64 {
         self
     }
     const NAME: &'static str = "f64";
+}
+
+/// Frees every buffer this thread has cached (for both float types).
+///
+/// ```
+/// autograd::release_cached_buffers();
+/// ```
+pub fn release_cached_buffers() {
+    f32::with_pool(Pool::clear);
+    f64::with_pool(Pool::clear);
+}
+
+/// Bytes this thread has cached for float type `F`.
+pub fn cached_bytes<F: Float>() -> usize {
+    F::with_pool(|p| p.cached_bytes())
 }

@@ -21,8 +21,9 @@ use smallvec::SmallVec;
 use crate::anomaly::{Anomaly, Pass, first_non_finite};
 use crate::kernels::add_into;
 use crate::node::Node;
-use crate::op::{BackwardCtx, Op};
-use crate::tape::{NodeId, NodeKind};
+use crate::node::NodeKind;
+use crate::node_id::NodeId;
+use crate::op::{BackwardCtx, Op, note_wrong_gradient, take_wrong_gradient};
 use crate::{Error, Float, Result, Shape, Tape, Var};
 
 /// ∂root/∂node for every node on the path from a gradient-requiring leaf to
@@ -208,6 +209,8 @@ pub(crate) fn sweep<F: Float>(
     if checking && let Some(a) = tape.anomaly() {
         return Err(Error::Anomaly(Box::new(a)));
     }
+    // A stale note from a sweep that unwound (a panicking custom op).
+    take_wrong_gradient();
     let nodes = tape.nodes.borrow();
     let mut grads: Vec<Option<Array2<F>>> = Vec::with_capacity(root.0 + 1);
     grads.resize_with(root.0 + 1, || None);
@@ -273,6 +276,12 @@ pub(crate) fn sweep<F: Float>(
                 }
             }
             let grad = op.backward(&ctx, wrt);
+            if grad.dim() != inputs[wrt].dim() {
+                // Noted (cold, out of line) and returned when the sweep ends,
+                // like the paths below that cannot return early.
+                note_wrong_gradient(op.name(), wrt, inputs[wrt], grad);
+                continue;
+            }
             if checking && let Some((element, value)) = first_non_finite(&grad) {
                 let anomaly = Anomaly {
                     pass: Pass::Backward,
@@ -283,16 +292,11 @@ pub(crate) fn sweep<F: Float>(
                     element,
                     value,
                     location: node.location,
+                    predating: crate::anomaly::predating(inputs, Some(&node.value)),
                 };
                 tape.note_anomaly(anomaly.clone());
                 return Err(Error::Anomaly(Box::new(anomaly)));
             }
-            debug_assert_eq!(
-                Shape::of(&grad),
-                Shape::of(inputs[wrt]),
-                "{}: backward for input {wrt} has the wrong shape",
-                op.name()
-            );
             match &mut earlier[input.0] {
                 Some(total) => add_into(total, &grad),
                 empty => *empty = Some(grad),
@@ -304,7 +308,13 @@ pub(crate) fn sweep<F: Float>(
     for first in held {
         let (earlier, rest) = grads.split_at_mut(first.node);
         let upstream = rest[0].as_ref().expect("swept");
-        earlier[first.leaf] = Some(first.backward(&nodes, upstream));
+        earlier[first.leaf] = first.backward(&nodes, upstream);
+    }
+    // Misshapen gradients met where no `Result` could carry them (an op's
+    // default `backward_accumulate`, held contributions): each was
+    // dropped, not added, and the sweep fails here.
+    if let Some(e) = take_wrong_gradient() {
+        return Err(e);
     }
     Ok(Gradients {
         tape_id: tape.id(),
@@ -346,15 +356,18 @@ fn hold_or_combine<F: Float>(
     let first = held.swap_remove(at);
     let first_upstream = rest[first.node - i].as_ref().expect("swept");
     let total = if op.prefers_fresh_gradient() {
-        let mut total = op.backward(ctx, wrt);
-        first.accumulate(nodes, first_upstream, &mut total);
-        total
+        let total = op.backward(ctx, wrt);
+        checked(op.as_ref(), wrt, ctx.inputs[wrt], total).map(|mut total| {
+            first.accumulate(nodes, first_upstream, &mut total);
+            total
+        })
     } else {
-        let mut total = first.backward(nodes, first_upstream);
-        op.backward_accumulate(ctx, wrt, &mut total);
-        total
+        first.backward(nodes, first_upstream).map(|mut total| {
+            op.backward_accumulate(ctx, wrt, &mut total);
+            total
+        })
     };
-    earlier[leaf] = Some(total);
+    earlier[leaf] = total;
     true
 }
 
@@ -372,10 +385,16 @@ struct Held {
 }
 
 impl Held {
-    /// The contribution as a new matrix.
-    fn backward<F: Float>(&self, nodes: &[Node<F>], upstream: &Array2<F>) -> Array2<F> {
+    /// The contribution as a new matrix (`None`, noted for the sweep, if
+    /// the op returned the wrong shape).
+    fn backward<F: Float>(&self, nodes: &[Node<F>], upstream: &Array2<F>) -> Option<Array2<F>> {
         with_ctx(nodes, self.node, upstream, |op, ctx| {
-            op.backward(ctx, self.wrt)
+            checked(
+                op,
+                self.wrt,
+                ctx.inputs[self.wrt],
+                op.backward(ctx, self.wrt),
+            )
         })
     }
 
@@ -407,4 +426,20 @@ fn with_ctx<F: Float, R>(
         upstream,
     };
     f(op.as_ref(), &ctx)
+}
+
+/// `grad` if it has `input`'s shape; otherwise notes the error for the
+/// sweep to return (see [`take_wrong_gradient`]) and drops it.
+fn checked<F: Float>(
+    op: &dyn Op<F>,
+    wrt: usize,
+    input: &Array2<F>,
+    grad: Array2<F>,
+) -> Option<Array2<F>> {
+    if grad.dim() == input.dim() {
+        Some(grad)
+    } else {
+        note_wrong_gradient(op.name(), wrt, input, grad);
+        None
+    }
 }

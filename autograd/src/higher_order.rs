@@ -10,8 +10,9 @@
 use ndarray::Array2;
 use smallvec::SmallVec;
 
+use crate::node::NodeKind;
+use crate::node_id::NodeId;
 use crate::op::{BackwardCtx, GraphCtx, Op};
-use crate::tape::{NodeId, NodeKind};
 use crate::{Error, Float, Result, Shape, Tape, Var};
 
 /// Stands in for an op while its `backward_graph` runs: the sweep lends the
@@ -52,7 +53,9 @@ impl<'t, F: Float> Var<'t, F> {
     ///
     /// # Errors
     /// [`Error::NotScalar`] unless this node is 1×1; [`Error::Argument`]
-    /// naming the op if a node on the path has no `backward_graph`.
+    /// naming the op if a node on the path has no `backward_graph`;
+    /// [`Error::WrongShape`] if an op's `backward_graph` returns a node
+    /// whose shape is not its input's.
     #[track_caller]
     pub fn grad_graph(self, wrt: &[Var<'t, F>]) -> Result<Vec<Var<'t, F>>> {
         let shape = self.shape();
@@ -139,6 +142,19 @@ fn graph_sweep<'t, F: Float>(
                 ));
                 break;
             };
+            let (expected, got) = (vars[wrt].shape(), g.shape());
+            if got != expected {
+                // `total + g` below would broadcast or panic inside the
+                // library; a wrong shape is the op's bug, reported as such.
+                outcome = Err(crate::error::WrongShape {
+                    op: op.name(),
+                    produced: crate::error::Produced::BackwardGraph { input: wrt },
+                    expected,
+                    got,
+                }
+                .into());
+                break;
+            }
             let slot = &mut grads[input.index()];
             *slot = Some(match *slot {
                 Some(total) => total + g,
@@ -206,6 +222,28 @@ pub(crate) fn masked_denominator<'t, F: Float>(
         return denominator;
     }
     denominator + denominator.tape().constant(offset)
+}
+
+/// `g ⊙ mask` as a node, `mask` being an op's local derivative frozen as a
+/// constant (relu's 0/1, a max's shares, NaN at a NaN input); `g` may be
+/// smaller and is broadcast. Where `g` is exactly 0, a non-finite mask entry
+/// is replaced by 0 first, so a zero upstream gives exactly zero on the
+/// recorded pass too (invariant 5), as [`chain`](crate::ops::elementwise::chain)
+/// does on the first-order one.
+pub(crate) fn times_mask<'t, F: Float>(g: Var<'t, F>, mut mask: Array2<F>) -> Var<'t, F> {
+    if mask.iter().any(|m| !m.is_finite()) {
+        let shape = Shape::of(&mask);
+        g.with_value(|g| {
+            ndarray::Zip::from(&mut mask)
+                .and(crate::shape::broadcast_view(g, shape))
+                .for_each(|m, &g| {
+                    if g == F::zero() && !m.is_finite() {
+                        *m = F::zero();
+                    }
+                })
+        });
+    }
+    g * g.tape().constant(mask)
 }
 
 /// Shared by the ops' second-order unit tests.

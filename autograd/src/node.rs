@@ -2,7 +2,6 @@
 //! came to be ([`NodeKind`]) and the [`Node`] record itself. The tape
 //! ([`crate::tape`]) appends them; the sweep ([`crate::gradients`]) reads them.
 
-use std::fmt;
 use std::ops::Deref;
 use std::panic::Location;
 use std::sync::Arc;
@@ -11,24 +10,8 @@ use ndarray::Array2;
 use smallvec::SmallVec;
 
 use crate::Float;
+pub use crate::node_id::NodeId;
 use crate::op::Op;
-/// The position of a node on its tape; printed as `%i` like the Wengert
-/// list in the notes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NodeId(pub(crate) usize);
-
-impl NodeId {
-    /// The node's index on the tape.
-    pub fn index(self) -> usize {
-        self.0
-    }
-}
-
-impl fmt::Display for NodeId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "%{}", self.0)
-    }
-}
 
 /// A node's value: computed by an op (owned), or shared with a [`Param`](crate::Param)
 /// so that recording a parameter copies nothing.

@@ -6,10 +6,13 @@
 //! (formula and local derivative), its kink rule, its `Var` method and its
 //! hand-computed tests; the tape only ever calls this trait.
 
+use std::cell::RefCell;
+
 use ndarray::Array2;
 
+use crate::error::Produced;
 use crate::ties::Branch;
-use crate::{Float, Result, Shape, Var};
+use crate::{Error, Float, Result, Shape, Var};
 
 /// What `backward` may look at: the op's inputs and output as computed in
 /// the forward pass, and the gradient of the loss with respect to the output.
@@ -90,8 +93,16 @@ pub trait Op<F: Float>: 'static {
     /// gradient from the input's other consumers. The default calls
     /// [`Op::backward`] and adds; ops override it to fuse the two and skip
     /// the temporary (a parameter used by many nodes accumulates in place).
+    ///
+    /// If `backward` returns a gradient of the wrong shape, the default
+    /// adds nothing and the sweep returns [`Error::WrongShape`].
     fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {
-        crate::kernels::add_into(total, &self.backward(ctx, wrt));
+        let grad = self.backward(ctx, wrt);
+        if grad.dim() == ctx.inputs[wrt].dim() {
+            crate::kernels::add_into(total, &grad);
+        } else {
+            note_wrong_gradient(self.name(), wrt, ctx.inputs[wrt], grad);
+        }
     }
 
     /// True when [`Op::backward`] into a fresh buffer is much cheaper than
@@ -120,4 +131,41 @@ pub trait Op<F: Float>: 'static {
     fn decisions(&self, _inputs: &[&Array2<F>], _output: &Array2<F>) -> Option<Vec<Branch>> {
         None
     }
+}
+
+thread_local! {
+    /// The first misshapen gradient met where no `Result` can carry it (the
+    /// default [`Op::backward_accumulate`], held leaf contributions); the
+    /// sweep takes it when it ends. One slot per thread: a sweep runs on one
+    /// thread, and checking it once per sweep costs nothing per node.
+    static WRONG_GRADIENT: RefCell<Option<Error>> = const { RefCell::new(None) };
+}
+
+/// Records that op `op` returned `grad` as the gradient of its input
+/// `wrt`, whose value is `input`, for the sweep to return (unless an
+/// earlier one is recorded). Takes `grad` so that dropping it happens here,
+/// out of the sweep's loop.
+#[cold]
+#[inline(never)]
+pub(crate) fn note_wrong_gradient<F: Float>(
+    op: &'static str,
+    wrt: usize,
+    input: &Array2<F>,
+    grad: Array2<F>,
+) {
+    let e: Error = crate::error::WrongShape {
+        op,
+        produced: Produced::Backward { input: wrt },
+        expected: Shape::of(input),
+        got: Shape::of(&grad),
+    }
+    .into();
+    WRONG_GRADIENT.with_borrow_mut(|slot| {
+        slot.get_or_insert(e);
+    });
+}
+
+/// Takes the misshapen gradient recorded since the last call, if any.
+pub(crate) fn take_wrong_gradient() -> Option<Error> {
+    WRONG_GRADIENT.with_borrow_mut(Option::take)
 }

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use ndarray::Array2;
 
-use crate::{Float, Shape};
+use crate::{Error, Float, Result, Shape};
 
 /// A named, shareable, updatable matrix of weights.
 ///
@@ -87,13 +87,59 @@ impl<F: Float> Param<F> {
     }
 
     /// Mutates the value in place (copy-on-write if a tape still shares it).
+    ///
+    /// # Panics
+    /// If `f` changes the value's shape (a parameter's shape never
+    /// changes; the panic names the caller's line, and the parameter is then
+    /// left holding what `f` wrote).
+    #[track_caller]
     pub fn update(&mut self, f: impl FnOnce(&mut Array2<F>)) {
+        let old = self.shape();
         f(Arc::make_mut(&mut self.value));
+        let new = self.shape();
+        if new != old {
+            panic!(
+                "Param::update: {:?} is {old}, the update made it {new}",
+                &*self.name
+            );
+        }
     }
 
-    /// Replaces the value.
+    /// Replaces the value, which must have the parameter's shape (a layer
+    /// built for one shape would otherwise fail far from this line).
+    ///
+    /// # Panics
+    /// If the shapes differ (see [`Param::try_set`]); the parameter keeps
+    /// its old value.
+    #[track_caller]
     pub fn set(&mut self, value: Array2<F>) {
+        if let Err(e) = self.try_set(value) {
+            panic!("{e}");
+        }
+    }
+
+    /// [`Param::set`], returning a shape error naming the parameter and
+    /// both shapes if `value`'s shape differs; the parameter is unchanged.
+    ///
+    /// ```
+    /// use autograd::Param;
+    /// use ndarray::array;
+    /// let mut w = Param::new("w", array![[1.0, 2.0]]);
+    /// w.try_set(array![[3.0, 4.0]]).unwrap();
+    /// let e = w.try_set(array![[1.0], [2.0]]).unwrap_err();
+    /// assert_eq!(e.to_string(), "Param::set: \"w\" is 1×2, the new value is 2×1");
+    /// assert_eq!(*w.value(), array![[3.0, 4.0]]);
+    /// ```
+    pub fn try_set(&mut self, value: Array2<F>) -> Result<()> {
+        let (old, new) = (self.shape(), Shape::of(&value));
+        if old != new {
+            return Err(Error::shape(
+                "Param::set",
+                format!("{:?} is {old}, the new value is {new}", &*self.name),
+            ));
+        }
         self.value = Arc::new(value);
+        Ok(())
     }
 
     pub(crate) fn shared(&self) -> (Arc<str>, Arc<Array2<F>>) {

@@ -12,7 +12,13 @@
 //! Buffers are kept by exact length (a step asks for the same shapes again),
 //! no more of a length than were ever in use at once, and at most
 //! [`MAX_CACHED_BYTES`] per thread and float type; anything else goes back
-//! to the allocator. [`release_cached_buffers`] empties it.
+//! to the allocator. [`release_cached_buffers`](crate::release_cached_buffers)
+//! empties it.
+//!
+//! This module is the cache itself, generic over any element type; the
+//! per-thread caches live with the [`Float`](crate::Float) trait
+//! (`float.rs`), which gives each float type its `const` thread-local, so
+//! this module depends on nothing else in the crate.
 //!
 //! The cache holds whole matrices in standard (row-major) layout rather
 //! than bare vectors: a buffer handed out again already has its shape, so
@@ -23,9 +29,6 @@
 //! ([`crate::kernels::scratch`]).
 
 use ndarray::Array2;
-
-use crate::Float;
-use crate::float::sealed::Sealed;
 
 /// The most memory a thread keeps cached per float type.
 pub const MAX_CACHED_BYTES: usize = 256 << 20;
@@ -55,7 +58,7 @@ pub struct Pool<F> {
     bytes: usize,
 }
 
-impl<F: Float> Pool<F> {
+impl<F> Pool<F> {
     /// An empty cache; `const` so the thread-locals holding one need no
     /// lazy initialization check on every access.
     pub(crate) const fn new() -> Self {
@@ -127,7 +130,7 @@ impl<F: Float> Pool<F> {
         }
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.classes.clear();
         self.bytes = 0;
     }
@@ -155,21 +158,6 @@ pub(crate) fn is_row_major<F>(a: &Array2<F>) -> bool {
 fn reshape<F>(a: Array2<F>, dim: (usize, usize)) -> Array2<F> {
     a.into_shape_with_order(dim)
         .expect("cached matrices are in standard layout")
-}
-
-/// Frees every buffer this thread has cached (for both float types).
-///
-/// ```
-/// autograd::release_cached_buffers();
-/// ```
-pub fn release_cached_buffers() {
-    f32::with_pool(Pool::clear);
-    f64::with_pool(Pool::clear);
-}
-
-/// Bytes this thread has cached for float type `F`.
-pub fn cached_bytes<F: Float>() -> usize {
-    F::with_pool(|p| p.cached_bytes())
 }
 
 #[cfg(test)]

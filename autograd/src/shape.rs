@@ -93,9 +93,19 @@ pub fn broadcast_shapes(op: &'static str, lhs: Shape, rhs: Shape) -> Result<Shap
 /// stretched, giving that operand's gradient. Returns `grad` unchanged (no
 /// copy) when nothing was broadcast; otherwise `grad`'s buffer goes back to
 /// the thread's buffer cache (see [`crate::release_cached_buffers`]).
+///
+/// # Panics
+/// If `target` does not broadcast to `grad`'s shape (each of its axes must
+/// match or be 1).
+#[track_caller]
 pub fn sum_to_shape<F: Float>(grad: Array2<F>, target: Shape) -> Array2<F> {
-    if Shape::of(&grad) == target {
+    let shape = Shape::of(&grad);
+    if shape == target {
         return grad;
+    }
+    let fits = |t: usize, g: usize| t == g || t == 1;
+    if !(fits(target.rows, shape.rows) && fits(target.cols, shape.cols)) {
+        panic!("sum_to_shape: a {target} operand does not broadcast to the {shape} gradient");
     }
     let reduced = reduce_to_shape(&grad, target);
     crate::kernels::recycle(grad);
@@ -160,11 +170,16 @@ fn row_sums<F: Float>(grad: &Array2<F>) -> Array2<F> {
 /// `value` viewed at the broadcast shape `to` (a no-copy stride trick).
 ///
 /// # Panics
-/// If `value` does not broadcast to `to`; callers have validated shapes.
+/// If `value` does not broadcast to `to`.
+#[track_caller]
 pub fn broadcast_view<F>(value: &Array2<F>, to: Shape) -> ArrayView2<'_, F> {
-    value
-        .broadcast(to.dim())
-        .expect("shapes were validated before broadcasting")
+    match value.broadcast(to.dim()) {
+        Some(view) => view,
+        None => panic!(
+            "broadcast_view: a {} matrix does not broadcast to {to}",
+            Shape::of(value)
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -21,8 +21,8 @@ use crate::op::Op;
 use crate::ties::Branch;
 use crate::{Error, Float, Param, Result, Shape, Var};
 
-pub use crate::node::NodeId;
 pub(crate) use crate::node::{Node, NodeKind, Value};
+pub use crate::node_id::NodeId;
 
 static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -203,7 +203,10 @@ impl<F: Float> Tape<F> {
     }
 
     /// Records `op` applied to `inputs`, or returns the op's shape error.
-    /// This is how custom ops (see [`Op`]) are used.
+    /// This is how custom ops (see [`Op`]) are used. A `forward` whose
+    /// result disagrees with the op's `output_shape` is
+    /// [`Error::WrongShape`] (checked in every build profile), and nothing
+    /// is recorded.
     #[track_caller]
     pub fn try_apply<O: Op<F>>(&self, op: O, inputs: &[Var<'_, F>]) -> Result<Var<'_, F>> {
         let fresh = op.prefers_fresh_gradient();
@@ -240,6 +243,7 @@ impl<F: Float> Tape<F> {
                 element,
                 value,
                 location,
+                predating: None,
             });
         }
         Var::new(self, id)
@@ -333,12 +337,11 @@ impl<F: Float> Tape<F> {
     ) -> Result<Node<F>> {
         let out_shape = op.output_shape(shapes)?;
         let value = op.forward(values);
-        debug_assert_eq!(
-            Shape::of(&value),
-            out_shape,
-            "{}: forward disagrees with output_shape",
-            op.name()
-        );
+        if value.dim() != out_shape.dim() {
+            // Checked in every profile: a custom op's misshapen forward
+            // would otherwise be stored and mislead every later op.
+            return Err(wrong_forward(op, out_shape, value));
+        }
         if self.detecting_anomalies()
             && let Some((element, bad)) = first_non_finite(&value)
         {
@@ -351,6 +354,7 @@ impl<F: Float> Tape<F> {
                 element,
                 value: bad,
                 location,
+                predating: crate::anomaly::predating(values, None),
             });
         }
         if self.record_decisions.get()
@@ -368,6 +372,21 @@ impl<F: Float> Tape<F> {
             location,
         })
     }
+}
+
+/// The error for `op`'s forward returning `value` where its
+/// `output_shape` said `expected`. Takes both, so that dropping them
+/// happens here, out of line of the recording path.
+#[cold]
+#[inline(never)]
+fn wrong_forward<F: Float>(op: Box<dyn Op<F>>, expected: Shape, value: Array2<F>) -> Error {
+    crate::error::WrongShape {
+        op: op.name(),
+        produced: crate::error::Produced::Forward,
+        expected,
+        got: Shape::of(&value),
+    }
+    .into()
 }
 
 /// Empties `nodes`, handing every buffer the tape owns to the thread's

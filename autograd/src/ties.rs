@@ -21,6 +21,25 @@
 //! bounds. Comparisons (`gt`, `ge`, `lt`, `le`, `eq`) are constants and
 //! carry no gradient.
 //!
+//! **NaN is never hidden.** Every output that depends on a NaN input is
+//! NaN: `relu(NaN)` is NaN, not 0; `maximum(NaN, 1)` and `maximum(1, NaN)`
+//! are NaN, like `torch.maximum`; a lane of `max`, `maxout`, `log_sum_exp`
+//! or `softmax` holding a NaN is NaN; a NaN PReLU slope gives NaN wherever
+//! it multiplies (`x ≤ 0`). The derivative at a NaN is NaN too, so the
+//! gradient does not silently report 0 there:
+//!
+//! | op | NaN where | derivative used |
+//! |---|---|---|
+//! | `relu`, `leaky_relu(α)`, `abs` | x | NaN ([`relu_slope`], [`leaky_relu_slope`], [`abs_slope`]) |
+//! | `prelu(a)` | x | ∂/∂x = ∂/∂a = NaN ([`prelu_slopes`]) |
+//! | `prelu(a)` | a, where x ≤ 0 | ∂/∂x = a = NaN |
+//! | `maximum(a, b)` | a or b | NaN to both sides ([`maximum_shares`]) |
+//! | `max`, `maxout` | some entries / pieces | NaN to each NaN entry, 0 to the rest ([`is_max`], [`max_share`]) |
+//!
+//! Multiplied into the gradient through the zero-preserving chain rule,
+//! so a zero upstream gradient still gives exactly 0 (ARCHITECTURE
+//! invariant 5): a NaN behind a mask does not leak.
+//!
 //! Splitting evenly means tied gradients always sum to the upstream gradient,
 //! which keeps `sum` of the gradients equal to what a finite difference in
 //! the "all tied entries move together" direction sees.
@@ -66,54 +85,76 @@ pub fn sign_branch<F: Float>(x: F) -> Branch {
     }
 }
 
-/// relu'(x): 1 above zero, 0 at and below it (relu'(0) = 0).
+/// relu'(x): 1 above zero, 0 at and below it (relu'(0) = 0), NaN at NaN.
 #[inline]
 pub fn relu_slope<F: Float>(x: F) -> F {
-    if x > F::zero() { F::one() } else { F::zero() }
+    if x > F::zero() {
+        F::one()
+    } else if x <= F::zero() {
+        F::zero()
+    } else {
+        x // NaN
+    }
 }
 
 /// leaky_relu'(x) with negative slope `alpha`: 1 above zero, `alpha` at and
-/// below it (leaky_relu'(0) = α).
+/// below it (leaky_relu'(0) = α), NaN at NaN.
 #[inline]
 pub fn leaky_relu_slope<F: Float>(x: F, alpha: F) -> F {
-    if x > F::zero() { F::one() } else { alpha }
+    if x > F::zero() {
+        F::one()
+    } else if x <= F::zero() {
+        alpha
+    } else {
+        x // NaN
+    }
 }
 
 /// PReLU's local derivatives `(∂y/∂x, ∂y/∂a)` for `y = x` above zero and
 /// `y = a·x` at and below it: `(1, 0)` for `x > 0`, `(a, x)` otherwise. At
 /// the kink that is `∂/∂x = a` (as for leaky_relu) and `∂/∂a = x = 0`.
+/// A NaN `x` gives `(NaN, NaN)`; a NaN `a` gives `∂/∂x = a = NaN` where
+/// `x ≤ 0` (the output `a·x` is NaN there) and `(1, 0)` where `x > 0`
+/// (the output `x` does not depend on `a`).
 #[inline]
 pub fn prelu_slopes<F: Float>(x: F, a: F) -> (F, F) {
     if x > F::zero() {
         (F::one(), F::zero())
-    } else {
+    } else if x <= F::zero() {
         (a, x)
+    } else {
+        (x, x) // NaN
     }
 }
 
-/// abs'(x) = sign(x), with abs'(0) = 0.
+/// abs'(x) = sign(x), with abs'(0) = 0 and abs'(NaN) = NaN.
 #[inline]
 pub fn abs_slope<F: Float>(x: F) -> F {
     if x > F::zero() {
         F::one()
     } else if x < F::zero() {
         -F::one()
-    } else {
+    } else if x == F::zero() {
         F::zero()
+    } else {
+        x // NaN
     }
 }
 
 /// The shares of the upstream gradient that `maximum(a, b)` routes to `a`
-/// and to `b`: all to the larger one, ½ each on a tie.
+/// and to `b`: all to the larger one, ½ each on a tie, NaN to both when
+/// either is NaN (the output is NaN).
 #[inline]
 pub fn maximum_shares<F: Float>(a: F, b: F) -> (F, F) {
     if a > b {
         (F::one(), F::zero())
     } else if a < b {
         (F::zero(), F::one())
-    } else {
+    } else if a == b {
         let half = F::of(0.5);
         (half, half)
+    } else {
+        (F::nan(), F::nan())
     }
 }
 
@@ -133,6 +174,21 @@ pub fn maximum_branch<F: Float>(a: F, b: F) -> Branch {
 #[inline]
 pub fn tie_share<F: Float>(tied: usize) -> F {
     F::one() / F::from_usize(tied).expect("a count fits in a float")
+}
+
+/// Whether `x` is one of the maxima of a lane (or set of pieces) whose
+/// maximum is `m`: equal to it, or NaN when `m` is NaN (a NaN wins a max).
+#[inline]
+pub fn is_max<F: Float>(x: F, m: F) -> bool {
+    x == m || (x.is_nan() && m.is_nan())
+}
+
+/// The share of the upstream gradient each of the `tied` maxima
+/// ([`is_max`]) of a lane with maximum `m` receives: [`tie_share`], or NaN
+/// when `m` is NaN.
+#[inline]
+pub fn max_share<F: Float>(m: F, tied: usize) -> F {
+    if m.is_nan() { m } else { tie_share(tied) }
 }
 
 /// The branch a max over candidates took: the winning index, or
@@ -216,6 +272,44 @@ mod tests {
         assert_eq!(maximum_shares(2.0_f64, 1.0), (1.0, 0.0));
         assert_eq!(maximum_shares(1.0_f32, 2.0), (0.0, 1.0));
         assert_eq!(tie_share::<f64>(4), 0.25);
+    }
+
+    #[test]
+    fn nan_in_gives_nan_derivatives() {
+        let nan = f64::NAN;
+        assert!(relu_slope(nan).is_nan());
+        assert!(leaky_relu_slope(nan, 0.1).is_nan());
+        assert!(abs_slope(nan).is_nan());
+        for (x, a) in [(nan, 0.3), (nan, nan)] {
+            let (dx, da) = prelu_slopes(x, a);
+            assert!(dx.is_nan() && da.is_nan(), "prelu_slopes({x}, {a})");
+        }
+        let (dx, da) = prelu_slopes(-2.0, nan);
+        assert!(dx.is_nan() && da == -2.0);
+        assert_eq!(prelu_slopes(2.0, nan), (1.0, 0.0)); // y = x: no dependence on a
+        for (a, b) in [(nan, 1.0), (1.0, nan), (nan, nan)] {
+            let (da, db) = maximum_shares(a, b);
+            assert!(da.is_nan() && db.is_nan(), "maximum_shares({a}, {b})");
+        }
+        assert!(is_max(nan, nan) && !is_max(1.0, nan) && !is_max(nan, 1.0));
+        assert!(is_max(2.0, 2.0) && !is_max(1.0, 2.0));
+        assert!(max_share(nan, 2).is_nan());
+        assert_eq!(max_share(3.0_f64, 2), 0.5);
+    }
+
+    #[test]
+    fn nan_derivatives_keep_a_zero_upstream_zero() {
+        // The elementwise chain rule (ops::elementwise::chain) is what keeps
+        // invariant 5; here: the slopes are NaN, and 0·slope must not be used.
+        use crate::ops::elementwise::chain;
+        for slope in [
+            relu_slope(f64::NAN),
+            abs_slope(f64::NAN),
+            max_share(f64::NAN, 1),
+        ] {
+            assert_eq!(chain(0.0, slope), 0.0);
+            assert!(chain(2.0, slope).is_nan());
+        }
     }
 
     #[test]

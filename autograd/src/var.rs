@@ -11,8 +11,9 @@ use std::panic::Location;
 use ndarray::Array2;
 
 use crate::gradients::{Gradients, sweep};
+use crate::node::{NodeKind, Value};
+use crate::node_id::NodeId;
 use crate::op::Op;
-use crate::tape::{NodeId, NodeKind, Value};
 use crate::{Error, Float, Result, Shape, Tape};
 
 /// A handle to a node on a [`Tape`]: copyable, two words wide.
@@ -48,6 +49,10 @@ impl<'t, F: Float> Var<'t, F> {
     }
 
     /// Calls `f` with a reference to the node's value (no copy).
+    ///
+    /// # Panics
+    /// If `f` records on the same tape (the tape is borrowed while `f`
+    /// runs): take [`Var::value`] first, or record after `f` returns.
     pub fn with_value<R>(self, f: impl FnOnce(&Array2<F>) -> R) -> R {
         f(&self.tape.nodes.borrow()[self.id.0].value)
     }
@@ -58,15 +63,13 @@ impl<'t, F: Float> Var<'t, F> {
     /// If the node is not 1×1.
     #[track_caller]
     pub fn item(self) -> F {
-        self.with_value(|v| {
-            assert!(
-                v.dim() == (1, 1),
-                "item: node {} is {}, not 1×1",
-                self.id,
-                Shape::of(v)
-            );
-            v[[0, 0]]
-        })
+        // The check sits here, not in a `with_value` closure, so the panic
+        // names the caller's line.
+        let shape = self.shape();
+        if shape != Shape::new(1, 1) {
+            panic!("item: node {} is {shape}, not 1×1", self.id);
+        }
+        self.with_value(|v| v[[0, 0]])
     }
 
     /// True when some leaf requiring a gradient reaches this node.
@@ -99,13 +102,19 @@ impl<'t, F: Float> Var<'t, F> {
     /// Gradients of this 1×1 node with respect to every node that needs one.
     ///
     /// # Panics
-    /// If the node is not 1×1 (see [`Var::try_backward`]).
+    /// If the node is not 1×1 or an op returns a misshapen gradient (see
+    /// [`Var::try_backward`]).
     #[track_caller]
     pub fn backward(self) -> Gradients<F> {
-        self.try_backward().unwrap_or_else(|e| panic!("{e}"))
+        match self.try_backward() {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
-    /// [`Var::backward`], returning an error if the node is not 1×1, or, in
+    /// [`Var::backward`], returning an error if the node is not 1×1, if an
+    /// op's backward returns a gradient whose shape is not its input's
+    /// ([`Error::WrongShape`], checked in every build profile), or, in
     /// anomaly mode, the first NaN/±∞ seen in forward or backward.
     pub fn try_backward(self) -> Result<Gradients<F>> {
         let shape = self.shape();
@@ -122,8 +131,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// On a shape mismatch (see [`Var::try_backward_with`]).
     #[track_caller]
     pub fn backward_with(self, upstream: Array2<F>) -> Gradients<F> {
-        self.try_backward_with(upstream)
-            .unwrap_or_else(|e| panic!("{e}"))
+        match self.try_backward_with(upstream) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::backward_with`], returning an error on a shape mismatch.
@@ -168,7 +179,7 @@ impl<F: Float> Tape<F> {
     #[track_caller]
     fn push_detached(&self, value: Value<F>) -> Var<'_, F> {
         let mut nodes = self.nodes.borrow_mut();
-        nodes.push(crate::tape::Node {
+        nodes.push(crate::node::Node {
             kind: NodeKind::Constant,
             inputs: Default::default(),
             value,

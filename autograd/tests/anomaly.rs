@@ -140,3 +140,79 @@ fn off_by_default_and_reset_clears() {
     tape.reset();
     assert!(tape.anomaly().is_none());
 }
+
+/// Anomaly mode switched on after a NaN was made: the first op checked
+/// that receives it is not blamed as its maker; the report says the value
+/// predates anomaly mode and which input held it.
+#[test]
+fn a_nan_made_before_anomaly_mode_is_reported_as_predating_it() {
+    use autograd::anomaly::Predating;
+    let tape = Tape::new();
+    let x = tape.leaf(array![[-1.0, 4.0]]);
+    let bad = x.log(); // NaN at [0,0], unchecked
+    tape.detect_anomalies(true);
+    let w = tape.leaf(array![[2.0, 3.0]]);
+    let y = w * bad; // the first checked op to see it
+    let Err(Error::Anomaly(a)) = y.sum().try_backward() else {
+        panic!("expected an anomaly")
+    };
+    assert_eq!(
+        (a.pass, a.node, a.op.as_str()),
+        (Pass::Forward, y.id(), "mul")
+    );
+    assert!(matches!(a.predating, Some(Predating::Input { index: 1, value }) if value.is_nan()));
+    let text = a.to_string();
+    assert!(
+        text.contains(
+            "the first non-finite value predates anomaly mode: input 1 of mul was already NaN"
+        ),
+        "{text}"
+    );
+}
+
+/// The same in the backward pass: sqrt(−1) computed before the mode was on
+/// makes its own backward non-finite; the report says its output already was.
+#[test]
+fn a_backward_anomaly_from_a_value_made_before_anomaly_mode() {
+    use autograd::anomaly::Predating;
+    let tape = Tape::new();
+    let x = tape.leaf(array![[-1.0]]);
+    let r = x.sqrt(); // NaN, unchecked
+    tape.detect_anomalies(true);
+    let Err(Error::Anomaly(a)) = r.try_backward() else {
+        panic!("expected an anomaly")
+    };
+    assert_eq!((a.pass, a.op.as_str()), (Pass::Backward, "sqrt"));
+    assert!(
+        matches!(
+            a.predating,
+            Some(Predating::Output { value }) if value.is_nan()
+        ),
+        "{:?}",
+        a.predating
+    );
+    assert!(
+        a.to_string()
+            .contains("predates anomaly mode: the output of sqrt was already NaN"),
+        "{a}"
+    );
+}
+
+/// With the mode on from the start, the maker is blamed and nothing
+/// predates.
+#[test]
+fn with_anomaly_mode_on_from_the_start_nothing_predates() {
+    let tape = Tape::new();
+    tape.detect_anomalies(true);
+    let x = tape.leaf(array![[-1.0, 4.0]]);
+    let bad = x.log();
+    let y = tape.leaf(array![[2.0, 3.0]]) * bad;
+    let Err(Error::Anomaly(a)) = y.sum().try_backward() else {
+        panic!("expected an anomaly")
+    };
+    assert_eq!(
+        (a.node, a.op.as_str(), a.predating),
+        (bad.id(), "log", None)
+    );
+    assert!(!a.to_string().contains("predates"));
+}

@@ -6,6 +6,7 @@
 //!   decision log records negative / kink / positive per element
 //!   ([`crate::ties::sign_branch`]).
 
+use crate::higher_order::times_mask;
 use crate::ops::elementwise::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
@@ -29,7 +30,7 @@ impl<F: Float> UnaryFn<F> for Abs {
     /// [`ties::abs_slope`]: abs'' = 0 away from the kink.
     fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
         let mask = x.with_value(|v| v.mapv(ties::abs_slope));
-        Some(g * x.tape().constant(mask))
+        Some(times_mask(g, mask))
     }
 }
 

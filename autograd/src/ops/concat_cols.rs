@@ -85,7 +85,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// [`Var::try_concat_cols`]).
     #[track_caller]
     pub fn concat_cols(parts: &[Var<'t, F>]) -> Var<'t, F> {
-        Self::try_concat_cols(parts).unwrap_or_else(|e| panic!("{e}"))
+        match Self::try_concat_cols(parts) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::concat_cols`], returning an argument error for an empty list

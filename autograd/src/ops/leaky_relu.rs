@@ -6,10 +6,11 @@
 //!   the decision log records negative / kink / positive per element
 //!   ([`crate::ties::sign_branch`]).
 
+use crate::higher_order::times_mask;
 use crate::ops::elementwise::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
-use crate::{Float, Var};
+use crate::{Error, Float, Result, Var};
 
 pub(crate) struct LeakyRelu<F> {
     alpha: F,
@@ -34,7 +35,7 @@ impl<F: Float> UnaryFn<F> for LeakyRelu<F> {
     /// [`ties::leaky_relu_slope`]: leaky_relu'' = 0 away from the kink.
     fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
         let mask = x.with_value(|v| v.mapv(|x| ties::leaky_relu_slope(x, self.alpha)));
-        Some(g * x.tape().constant(mask))
+        Some(times_mask(g, mask))
     }
 }
 
@@ -51,9 +52,47 @@ impl<'t, F: Float> Var<'t, F> {
     /// let g = y.backward_with(array![[4.0, 4.0, 4.0]]);
     /// assert_eq!(g[x], array![[1.0, 1.0, 4.0]]);
     /// ```
+    ///
+    /// # Panics
+    /// If `alpha` is not finite or lies outside `[0, 1]` (see
+    /// [`Var::try_leaky_relu`]).
     #[track_caller]
     pub fn leaky_relu(self, alpha: F) -> Var<'t, F> {
-        self.record_or_panic(Unary(LeakyRelu { alpha }), &[self])
+        match self.try_leaky_relu(alpha) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`Var::leaky_relu`], returning an argument error unless
+    /// `0 ≤ alpha ≤ 1`.
+    ///
+    /// The range is narrower than PyTorch's (which takes any float): a NaN
+    /// α would make every negative input NaN, a negative α makes the
+    /// function non-monotone (α = −1 is silently `abs`), and α > 1 makes the
+    /// "leak" steeper than the identity side. None of these is a leaky
+    /// rectifier; a learned or unusual slope is what [`Var::prelu`] is for.
+    ///
+    /// ```
+    /// use autograd::{Error, Tape};
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let x = tape.leaf(array![[-2.0, 3.0]]);
+    /// assert!(x.try_leaky_relu(0.0).is_ok() && x.try_leaky_relu(1.0).is_ok());
+    /// let Err(e) = x.try_leaky_relu(-1.0) else { panic!() };
+    /// assert!(matches!(e, Error::Argument { op: "leaky_relu", .. }));
+    /// assert_eq!(e.to_string(), "leaky_relu: alpha must be finite and in [0, 1], got -1");
+    /// assert!(x.try_leaky_relu(f64::NAN).is_err());
+    /// ```
+    #[track_caller]
+    pub fn try_leaky_relu(self, alpha: F) -> Result<Var<'t, F>> {
+        if !(alpha >= F::zero() && alpha <= F::one()) {
+            return Err(Error::argument(
+                "leaky_relu",
+                format!("alpha must be finite and in [0, 1], got {alpha}"),
+            ));
+        }
+        self.record(Unary(LeakyRelu { alpha }), &[self])
     }
 }
 
@@ -67,9 +106,9 @@ pub(crate) const SPECS: &[OpSpec] = &[OpSpec {
 
 #[cfg(test)]
 mod tests {
-    use crate::Tape;
     use crate::higher_order::testing::{assert_close, grad_and_hvp};
     use crate::ties::Branch;
+    use crate::{Error, Tape};
     use ndarray::array;
 
     #[test]
@@ -80,6 +119,28 @@ mod tests {
         assert_eq!(y.value(), array![[-0.25, 0.5], [3.0, -0.5]]);
         let g = y.backward_with(array![[8.0, 2.0], [-3.0, 16.0]]);
         assert_eq!(g[x], array![[1.0, 2.0], [-3.0, 2.0]]);
+    }
+
+    #[test]
+    fn alpha_outside_zero_to_one_is_an_argument_error() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[-2.0, 3.0]]);
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0, -1e-9, 1.5] {
+            let e = x.try_leaky_relu(bad).expect_err("refused");
+            assert!(
+                matches!(
+                    e,
+                    Error::Argument {
+                        op: "leaky_relu",
+                        ..
+                    }
+                ),
+                "{e}"
+            );
+        }
+        assert_eq!(tape.len(), 1, "nothing recorded for a refused alpha");
+        assert_eq!(x.leaky_relu(0.0).value(), array![[0.0, 3.0]]);
+        assert_eq!(x.leaky_relu(1.0).value(), array![[-2.0, 3.0]]);
     }
 
     #[test]

@@ -16,6 +16,7 @@
 use ndarray::{Array2, Zip};
 
 use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::ops::elementwise::chain;
 use crate::ops::log_sum_exp::{max_and_log_norm, shift};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
@@ -51,7 +52,9 @@ impl<F: Float> Op<F> for LogSoftmax {
                 Zip::from(&mut grad)
                     .and(&y)
                     .and(&g)
-                    .for_each(|d, &y, &g| *d = g - y.exp() * total);
+                    // `chain`: a zero row total adds exactly 0, even for a
+                    // NaN output (a NaN input row behind a zero upstream).
+                    .for_each(|d, &y, &g| *d = g - chain(total, y.exp()));
             });
         grad
     }

@@ -19,6 +19,7 @@ use ndarray::{Array2, ArrayView1, Zip};
 
 use crate::higher_order::broadcast_graph;
 use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::ops::elementwise::chain;
 use crate::ops::reduce::{Over, fold_lanes, lane_max, nonempty, unfold_lanes};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties;
@@ -67,7 +68,11 @@ impl<F: Float> Op<F> for LogSumExp {
             ctx.output,
             ctx.upstream,
             |x, y, g, grad| {
-                if y.is_finite() {
+                if y.is_nan() {
+                    // A NaN in the lane: every entry's weight is NaN
+                    // (0 where the upstream gradient is 0, invariant 5).
+                    Zip::from(grad).for_each(|d| *d = chain(g, y));
+                } else if y.is_finite() {
                     // y ≥ every x_j, so the exponent is ≤ 0.
                     Zip::from(grad)
                         .and(x)
@@ -141,8 +146,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// [`Var::try_log_sum_exp_axis`]).
     #[track_caller]
     pub fn log_sum_exp_axis(self, axis: usize) -> Var<'t, F> {
-        self.try_log_sum_exp_axis(axis)
-            .unwrap_or_else(|e| panic!("{e}"))
+        match self.try_log_sum_exp_axis(axis) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::log_sum_exp_axis`], returning an error for an axis other than

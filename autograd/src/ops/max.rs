@@ -13,7 +13,9 @@
 
 use ndarray::{Array2, ArrayView1, Zip};
 
+use crate::higher_order::times_mask;
 use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::ops::elementwise::chain;
 use crate::ops::reduce::{Over, fold_lanes, lane_max, nonempty, unfold_lanes, zip_lanes};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
@@ -22,12 +24,13 @@ use crate::{Float, Result, Shape, Var};
 pub(crate) struct Max(pub Over);
 
 /// The index of the first entry of `lane` equal to its maximum `m`, and how
-/// many entries equal it. (A NaN maximum equals nothing: `(0, 0)`.)
+/// many entries equal it ([`ties::is_max`]: the NaN entries, for a NaN
+/// maximum).
 fn winners<F: Float>(lane: ArrayView1<'_, F>, m: F) -> (usize, usize) {
     let mut first = None;
     let mut tied = 0;
     for (j, &x) in lane.iter().enumerate() {
-        if x == m {
+        if ties::is_max(x, m) {
             first.get_or_insert(j);
             tied += 1;
         }
@@ -57,10 +60,10 @@ impl<F: Float> Op<F> for Max {
             ctx.output,
             ctx.upstream,
             |x, m, g, grad| {
-                let tied = x.iter().filter(|&&x| x == m).count();
-                let share = g * ties::tie_share::<F>(tied);
+                let tied = x.iter().filter(|&&x| ties::is_max(x, m)).count();
+                let share = chain(g, ties::max_share(m, tied));
                 Zip::from(grad).and(x).for_each(|d, &x| {
-                    if x == m {
+                    if ties::is_max(x, m) {
                         *d = share;
                     }
                 });
@@ -85,8 +88,7 @@ impl<F: Float> Op<F> for Max {
                 )
             })
         });
-        let tape = x.tape();
-        Some(ctx.upstream * tape.constant(shares))
+        Some(times_mask(ctx.upstream, shares))
     }
     fn decisions(&self, inputs: &[&Array2<F>], output: &Array2<F>) -> Option<Vec<Branch>> {
         Some(zip_lanes(self.0, inputs[0], output, |x, m| {
@@ -141,7 +143,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// [`Var::try_max_axis`]).
     #[track_caller]
     pub fn max_axis(self, axis: usize) -> Var<'t, F> {
-        self.try_max_axis(axis).unwrap_or_else(|e| panic!("{e}"))
+        match self.try_max_axis(axis) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::max_axis`], returning an error for an axis other than 0 or 1

@@ -32,7 +32,7 @@ impl Maxout {
         let mut first = None;
         let mut tied = 0;
         for p in 0..self.k {
-            if x[[i, p * n + j]] == best {
+            if ties::is_max(x[[i, p * n + j]], best) {
                 first.get_or_insert(p);
                 tied += 1;
             }
@@ -42,18 +42,16 @@ impl Maxout {
 
     /// The share of each output's gradient that each input entry receives:
     /// 1 for an outright winner, `1/t` for each of `t` tied pieces
-    /// ([`ties::tie_share`]), 0 for the losers and wherever the output is NaN.
+    /// ([`ties::tie_share`]), 0 for the losers; NaN for the NaN pieces of a
+    /// NaN output ([`ties::max_share`]).
     fn shares<F: Float>(&self, x: &Array2<F>, y: &Array2<F>) -> Array2<F> {
         let n = y.ncols();
         let mut shares = Array2::zeros(x.raw_dim());
         for ((i, j), &best) in y.indexed_iter() {
             let (_, tied) = self.winners(x, (i, j), best);
-            if tied == 0 {
-                continue; // NaN: no piece equals the output
-            }
-            let share = ties::tie_share::<F>(tied);
+            let share = ties::max_share::<F>(best, tied);
             for p in 0..self.k {
-                if x[[i, p * n + j]] == best {
+                if ties::is_max(x[[i, p * n + j]], best) {
                     shares[[i, p * n + j]] = share;
                 }
             }
@@ -348,7 +346,11 @@ mod tests {
         let x = tape.leaf(array![[1.0, f64::NAN]]);
         let y = x.maxout(2);
         assert!(y.value()[[0, 0]].is_nan());
-        assert_eq!(y.backward_with(array![[1.0]])[x], array![[0.0, 0.0]]);
+        // The NaN piece gets a NaN gradient (ties.rs), the finite one 0;
+        // a zero upstream still gives exactly 0 (invariant 5).
+        let g = y.backward_with(array![[2.0]]);
+        assert!(g[x][[0, 0]] == 0.0 && g[x][[0, 1]].is_nan(), "{}", g[x]);
+        assert_eq!(y.backward_with(array![[0.0]])[x], array![[0.0, 0.0]]);
     }
 
     #[test]

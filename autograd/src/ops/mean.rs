@@ -96,7 +96,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// [`Var::try_mean_axis`]).
     #[track_caller]
     pub fn mean_axis(self, axis: usize) -> Var<'t, F> {
-        self.try_mean_axis(axis).unwrap_or_else(|e| panic!("{e}"))
+        match self.try_mean_axis(axis) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::mean_axis`], returning an error for an axis other than 0 or 1

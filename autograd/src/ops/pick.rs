@@ -93,7 +93,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// (see [`Var::try_pick`]).
     #[track_caller]
     pub fn pick(self, labels: &[usize]) -> Var<'t, F> {
-        self.try_pick(labels).unwrap_or_else(|e| panic!("{e}"))
+        match self.try_pick(labels) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::pick`], returning an argument error for a wrong number of

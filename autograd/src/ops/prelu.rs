@@ -12,7 +12,7 @@
 
 use ndarray::{Array2, Zip};
 
-use crate::higher_order::sum_to_shape_graph;
+use crate::higher_order::{sum_to_shape_graph, times_mask};
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::ops::elementwise::chain;
 use crate::shape::{broadcast_view, sum_to_shape};
@@ -65,15 +65,14 @@ impl<F: Float> Op<F> for Prelu {
     /// input (∂²y/∂x∂a = neg), while ∂²y/∂x² = ∂²y/∂a² = 0 off the kink.
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {
         let (g, x, a) = (ctx.upstream, ctx.inputs[0], ctx.inputs[1]);
-        let tape = x.tape();
         // The x-slope with a = 0 is exactly the indicator of the identity
         // side, so the masks follow the kink rule in `ties`.
         let pos = x.with_value(|v| v.mapv(|x| ties::prelu_slopes(x, F::zero()).0));
-        let neg = tape.constant(pos.mapv(|p| F::one() - p));
+        let neg = pos.mapv(|p| F::one() - p);
         Some(if wrt == 0 {
-            g * tape.constant(pos) + g * neg * a
+            times_mask(g, pos) + times_mask(g, neg) * a
         } else {
-            sum_to_shape_graph(g * x * neg, a.shape())
+            sum_to_shape_graph(times_mask(g, neg) * x, a.shape())
         })
     }
     fn decisions(&self, inputs: &[&Array2<F>], _output: &Array2<F>) -> Option<Vec<Branch>> {

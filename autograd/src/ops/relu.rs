@@ -5,6 +5,7 @@
 //! * Kink at `x = 0`: relu'(0) = 0 ([`crate::ties::relu_slope`]); the
 //!   decision log records negative / kink / positive per element.
 
+use crate::higher_order::times_mask;
 use crate::ops::elementwise::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
@@ -16,7 +17,8 @@ impl<F: Float> UnaryFn<F> for Relu {
     const NAME: &'static str = "relu";
     const BRANCHING: bool = true;
     fn value(&self, x: F) -> F {
-        if x > F::zero() { x } else { F::zero() }
+        // `<=` rather than `>`, so that a NaN falls through as itself.
+        if x <= F::zero() { F::zero() } else { x }
     }
     fn slope(&self, x: F, _y: F) -> F {
         ties::relu_slope(x)
@@ -28,7 +30,7 @@ impl<F: Float> UnaryFn<F> for Relu {
     /// (relu'' = 0 away from the kink).
     fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
         let mask = x.with_value(|v| v.mapv(ties::relu_slope));
-        Some(g * x.tape().constant(mask))
+        Some(times_mask(g, mask))
     }
 }
 
@@ -80,6 +82,24 @@ mod tests {
         let x = tape.leaf(array![[0.0, -0.0]]);
         let g = x.relu().backward_with(array![[7.0, 7.0]]);
         assert_eq!(g[x], array![[0.0, 0.0]]);
+    }
+
+    #[test]
+    fn nan_in_nan_out_and_a_zero_upstream_still_gives_zero() {
+        let tape = Tape::new();
+        let x = tape.leaf(array![[f64::NAN, f64::NAN, 2.0]]);
+        let y = x.relu();
+        assert!(y.value()[[0, 0]].is_nan(), "relu(NaN) is NaN, not 0");
+        let g = y.backward_with(array![[3.0, 0.0, 5.0]]);
+        assert!(g[x][[0, 0]].is_nan(), "relu'(NaN) is NaN, not 0");
+        assert_eq!((g[x][[0, 1]], g[x][[0, 2]]), (0.0, 5.0));
+        // Recorded: the NaN slope behind a zero upstream is 0 too.
+        let w = tape.constant(array![[0.0, 1.0, 1.0]]);
+        let gx = (x.relu() * w).sum().grad_graph(&[x]).unwrap()[0].value();
+        assert!(
+            gx[[0, 0]] == 0.0 && gx[[0, 1]].is_nan() && gx[[0, 2]] == 1.0,
+            "{gx}"
+        );
     }
 
     #[test]

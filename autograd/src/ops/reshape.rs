@@ -80,8 +80,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// [`Var::try_reshape`]).
     #[track_caller]
     pub fn reshape(self, rows: usize, cols: usize) -> Var<'t, F> {
-        self.try_reshape(rows, cols)
-            .unwrap_or_else(|e| panic!("{e}"))
+        match self.try_reshape(rows, cols) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::reshape`], returning a shape error when the element counts

@@ -97,7 +97,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// [`Var::try_slice_cols`]).
     #[track_caller]
     pub fn slice_cols(self, range: Range<usize>) -> Var<'t, F> {
-        self.try_slice_cols(range).unwrap_or_else(|e| panic!("{e}"))
+        match self.try_slice_cols(range) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::slice_cols`], returning an argument error for a range that is

@@ -12,6 +12,7 @@
 use ndarray::{Array2, Zip};
 
 use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::ops::elementwise::chain;
 use crate::ops::log_sum_exp::shift;
 use crate::ops::reduce::lane_max;
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
@@ -47,11 +48,15 @@ impl<F: Float> Op<F> for Softmax {
             .and(y.rows())
             .and(g.rows())
             .for_each(|mut grad, y, g| {
-                let dot = y.dot(&g);
+                // `chain` terms: a zero upstream row gives a dot of exactly
+                // 0 even where `y` is NaN.
+                let dot: F = y.iter().zip(&g).map(|(&y, &g)| chain(g, y)).sum();
                 Zip::from(&mut grad)
                     .and(&y)
                     .and(&g)
-                    .for_each(|d, &y, &g| *d = y * (g - dot));
+                    // `chain`: exactly 0 where `g − dot` is, even for a NaN
+                    // output (a NaN input row behind a zero upstream).
+                    .for_each(|d, &y, &g| *d = chain(g - dot, y));
             });
         grad
     }

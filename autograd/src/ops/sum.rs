@@ -79,7 +79,10 @@ impl<'t, F: Float> Var<'t, F> {
     /// If `axis` is not 0 or 1 (see [`Var::try_sum_axis`]).
     #[track_caller]
     pub fn sum_axis(self, axis: usize) -> Var<'t, F> {
-        self.try_sum_axis(axis).unwrap_or_else(|e| panic!("{e}"))
+        match self.try_sum_axis(axis) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// [`Var::sum_axis`], returning an error for an axis other than 0 or 1.

@@ -37,6 +37,10 @@ impl<F: Float> Op<F> for SumSquares {
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         let twice_g = ctx.upstream[[0, 0]] + ctx.upstream[[0, 0]];
+        if twice_g == F::zero() {
+            // Exactly 0 even for a NaN or ±∞ entry (invariant 5).
+            return Array2::zeros(ctx.inputs[0].raw_dim());
+        }
         map1(ctx.inputs[0], |x| twice_g * x)
     }
     /// Adds `2g·x` straight into the total: when L2 is recorded before the
@@ -44,6 +48,9 @@ impl<F: Float> Op<F> for SumSquares {
     /// a full-size temporary and a pass over it.
     fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize, total: &mut Array2<F>) {
         let twice_g = ctx.upstream[[0, 0]] + ctx.upstream[[0, 0]];
+        if twice_g == F::zero() {
+            return; // adds exactly 0, even for a NaN or ±∞ entry (invariant 5)
+        }
         acc1(total, ctx.inputs[0], |x| twice_g * x);
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
