@@ -34,7 +34,9 @@
 //! | `prelu(a)` | x | ∂/∂x = ∂/∂a = NaN ([`prelu_slopes`]) |
 //! | `prelu(a)` | a, where x ≤ 0 | ∂/∂x = a = NaN |
 //! | `maximum(a, b)` | a or b | NaN to both sides ([`maximum_shares`]) |
-//! | `max`, `maxout` | some entries / pieces | NaN to each NaN entry, 0 to the rest ([`is_max`], [`max_share`]) |
+//! | `max`, `maxout`, `min` | some entries / pieces | NaN to each NaN entry, 0 to the rest ([`is_max`], [`max_share`]) |
+//! | `minimum(a, b)` | a or b | NaN to both sides ([`minimum_shares`]) |
+//! | `clamp(lo, hi)` | x | NaN ([`clamp_slope`]) |
 //!
 //! Multiplied into the gradient through the zero-preserving chain rule,
 //! so a zero upstream gradient still gives exactly 0 (ARCHITECTURE
@@ -178,6 +180,7 @@ pub fn tie_share<F: Float>(tied: usize) -> F {
 
 /// Whether `x` is one of the maxima of a lane (or set of pieces) whose
 /// maximum is `m`: equal to it, or NaN when `m` is NaN (a NaN wins a max).
+/// The same test picks a `min` reduction's winners, with `m` its minimum.
 #[inline]
 pub fn is_max<F: Float>(x: F, m: F) -> bool {
     x == m || (x.is_nan() && m.is_nan())
@@ -225,11 +228,14 @@ pub fn minimum_branch<F: Float>(a: F, b: F) -> Branch {
 }
 
 /// clamp'(x) for bounds `lo ≤ hi`: 1 for `lo ≤ x ≤ hi` (both bounds
-/// included, as PyTorch's `clamp_backward`), 0 outside and for NaN.
+/// included, as PyTorch's `clamp_backward`), 0 outside, NaN at NaN (the
+/// output is NaN there, so the derivative does not report a silent 0).
 #[inline]
 pub fn clamp_slope<F: Float>(x: F, lo: F, hi: F) -> F {
     if x >= lo && x <= hi {
         F::one()
+    } else if x.is_nan() {
+        x
     } else {
         F::zero()
     }
@@ -347,11 +353,12 @@ mod tests {
     #[test]
     fn clamp_passes_the_gradient_at_both_bounds() {
         let (lo, hi) = (-1.0_f64, 2.0);
-        let slopes: Vec<f64> = [-1.5, -1.0, 0.0, 2.0, 2.5, f64::NAN]
+        let slopes: Vec<f64> = [-1.5, -1.0, 0.0, 2.0, 2.5]
             .iter()
             .map(|&x| clamp_slope(x, lo, hi))
             .collect();
-        assert_eq!(slopes, vec![0.0, 1.0, 1.0, 1.0, 0.0, 0.0]);
+        assert_eq!(slopes, vec![0.0, 1.0, 1.0, 1.0, 0.0]);
+        assert!(clamp_slope(f64::NAN, lo, hi).is_nan(), "NaN is never hidden");
         assert_eq!(clamp_slope(3.0_f64, 3.0, 3.0), 1.0); // lo = hi
         let branches: Vec<Branch> = [-1.5, -1.0, 0.0, 2.0, 2.5]
             .iter()

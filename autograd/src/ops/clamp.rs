@@ -10,6 +10,7 @@
 //! * The bounds are validated: neither may be NaN and `lo ≤ hi`
 //!   (`lo = hi` is allowed and gives a constant).
 
+use crate::higher_order::times_mask;
 use crate::ops::elementwise::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
@@ -46,7 +47,7 @@ impl<F: Float> UnaryFn<F> for Clamp<F> {
     /// (clamp'' = 0 away from the bounds).
     fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {
         let mask = x.with_value(|v| v.mapv(|x| ties::clamp_slope(x, self.lo, self.hi)));
-        Some(g * x.tape().constant(mask))
+        Some(times_mask(g, mask))
     }
 }
 

@@ -12,7 +12,9 @@
 
 use ndarray::{Array2, ArrayView1, Zip};
 
+use crate::higher_order::times_mask;
 use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::ops::elementwise::chain;
 use crate::ops::reduce::{Over, fold_lanes, nonempty, unfold_lanes, zip_lanes};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
@@ -30,12 +32,13 @@ fn lane_min<F: Float>(lane: ArrayView1<'_, F>) -> F {
     )
 }
 
-/// The first index of `lane` equal to its minimum `m` and how many equal it.
+/// The first index of `lane` equal to its minimum `m` and how many equal it
+/// ([`ties::is_max`] with `m` the minimum: the NaN entries, for a NaN minimum).
 fn winners<F: Float>(lane: ArrayView1<'_, F>, m: F) -> (usize, usize) {
     let mut first = None;
     let mut tied = 0;
     for (j, &x) in lane.iter().enumerate() {
-        if x == m {
+        if ties::is_max(x, m) {
             first.get_or_insert(j);
             tied += 1;
         }
@@ -65,10 +68,10 @@ impl<F: Float> Op<F> for Min {
             ctx.output,
             ctx.upstream,
             |x, m, g, grad| {
-                let tied = x.iter().filter(|&&x| x == m).count();
-                let share = g * ties::tie_share::<F>(tied);
+                let tied = x.iter().filter(|&&x| ties::is_max(x, m)).count();
+                let share = chain(g, ties::max_share(m, tied));
                 Zip::from(grad).and(x).for_each(|d, &x| {
-                    if x == m {
+                    if ties::is_max(x, m) {
                         *d = share;
                     }
                 });
@@ -92,8 +95,7 @@ impl<F: Float> Op<F> for Min {
                 )
             })
         });
-        let tape = x.tape();
-        Some(ctx.upstream * tape.constant(shares))
+        Some(times_mask(ctx.upstream, shares))
     }
     fn decisions(&self, inputs: &[&Array2<F>], output: &Array2<F>) -> Option<Vec<Branch>> {
         Some(zip_lanes(self.0, inputs[0], output, |x, m| {

@@ -10,6 +10,7 @@
 
 use ndarray::Zip;
 
+use crate::higher_order::times_mask;
 use crate::ops::elementwise::{Binary, BinaryFn};
 use crate::shape::broadcast_view;
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
@@ -61,7 +62,7 @@ impl<F: Float> BinaryFn<F> for Minimum {
                     })
             })
         });
-        Some(g * y.tape().constant(mask))
+        Some(times_mask(g, mask))
     }
 }
 
