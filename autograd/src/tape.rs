@@ -192,11 +192,20 @@ impl<F: Float> Tape<F> {
                 let NodeKind::Op(op) = &node.kind else {
                     return None;
                 };
+                // What each decision was made on: the first input where it
+                // lines up with the output element for element, else the output.
+                let decided_on = match node.inputs.first() {
+                    Some(first) if nodes[first.0].value.dim() == node.value.dim() => {
+                        &nodes[first.0].value
+                    }
+                    _ => &node.value,
+                };
                 Some(DecisionLog {
                     node: *id,
                     op: op.name(),
                     shape: Shape::of(&node.value),
                     branches: branches.clone(),
+                    values: decided_on.iter().map(|v| v.as_f64()).collect(),
                 })
             })
             .collect()

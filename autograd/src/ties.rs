@@ -358,7 +358,10 @@ mod tests {
             .map(|&x| clamp_slope(x, lo, hi))
             .collect();
         assert_eq!(slopes, vec![0.0, 1.0, 1.0, 1.0, 0.0]);
-        assert!(clamp_slope(f64::NAN, lo, hi).is_nan(), "NaN is never hidden");
+        assert!(
+            clamp_slope(f64::NAN, lo, hi).is_nan(),
+            "NaN is never hidden"
+        );
         assert_eq!(clamp_slope(3.0_f64, 3.0, 3.0), 1.0); // lo = hi
         let branches: Vec<Branch> = [-1.5, -1.0, 0.0, 2.0, 2.5]
             .iter()

@@ -102,6 +102,7 @@ impl<M: Model + ?Sized> Prober<'_, M> {
                 left_slope: left,
                 right_slope: right,
                 sides: [at(&minus.logs), at(base_logs), at(&plus.logs)],
+                value_at_x: value_at(base_logs, first.node, first.element),
             });
             row.verdict = if let Some(why) = non_finite(analytic, numeric, rel) {
                 row.note = Some(why);
@@ -162,6 +163,12 @@ fn branch_at(logs: &[DecisionLog], node: NodeId, element: (usize, usize)) -> Opt
     log.branches
         .get(element.0 * log.shape.cols + element.1)
         .copied()
+}
+
+/// The value `logs` recorded `node`'s decision at `element` on.
+fn value_at(logs: &[DecisionLog], node: NodeId, element: (usize, usize)) -> Option<f64> {
+    let log = logs.iter().find(|l| l.node == node)?;
+    log.at(element).map(|(_, v)| v)
 }
 
 /// Why a row with these values must fail outright, if any is NaN or ∞

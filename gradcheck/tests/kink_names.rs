@@ -84,3 +84,44 @@ fn the_second_order_report_says_what_analytic_means() {
     let first_order = GradCheck::new().check(&[("x", array![[0.3]])], |_, p, _| p[0].tanh());
     assert!(!first_order.to_string().contains("tape Hv"));
 }
+
+/// The row names the value the op decided on (relu's pre-activation), not
+/// just the probed parameter, which can be far from any kink.
+#[test]
+fn a_kink_row_shows_the_ops_input_not_only_the_probed_entry() {
+    let report = GradCheck::new()
+        .shift(false)
+        .check(&[("w", array![[2.0]]), ("b", array![[-2.0]])], |_, p, _| {
+            (p[0] + p[1]).relu()
+        });
+    let lines = kink_lines(&report);
+    assert_eq!(lines.len(), 2, "{report}");
+    for line in &lines {
+        assert!(
+            line.contains("(its input is 0 at x: exactly on the kink)"),
+            "{line}"
+        );
+    }
+    assert!(lines[0].contains("probed w[0,0] = 2"), "{report}");
+
+    let near = GradCheck::new().shift(false).check(
+        &[("w", array![[2.0]]), ("b", array![[-1.9999999]])],
+        |_, p, _| (p[0] + p[1]).relu(),
+    );
+    let text = near.to_string();
+    assert!(text.contains("at x, within h of the kink)"), "{text}");
+    assert!(
+        text.contains("(its input is 1e-7 at x, within h of the kink)"),
+        "{text}"
+    );
+
+    let tie = GradCheck::new()
+        .shift(false)
+        .check(&[("a", array![[1.5]]), ("b", array![[1.5]])], |_, p, _| {
+            p[0].maximum(p[1])
+        });
+    assert!(
+        tie.to_string().contains("tie exactly at x, at 1.5)"),
+        "{tie}"
+    );
+}

@@ -24,7 +24,19 @@ fn short(x: f64) -> String {
         let s = format!("{x:.6}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
-        format!("{x:e}")
+        // Four significant digits: 1.000e-7, not 1.0000000005838672e-7.
+        let s = format!("{x:.3e}");
+        match s.split_once('e') {
+            Some((m, e)) => {
+                let m = if m.contains('.') {
+                    m.trim_end_matches('0').trim_end_matches('.')
+                } else {
+                    m
+                };
+                format!("{m}e{e}")
+            }
+            None => s,
+        }
     }
 }
 
@@ -83,12 +95,19 @@ impl Report {
             c.op,
             describe_sides(c.op, k.sides)
         );
-        // In plain words: did the op's input sit on the kink, or near it?
-        match k.sides[1] {
-            Some(Branch::TIE) => s.push_str(" (its candidates tie exactly at x)"),
-            Some(Branch::KINK) => s.push_str(" (its input sits exactly on the kink at x)"),
-            _ => s.push_str(" (its input is within h of the kink)"),
-        }
+        // In plain words: did the op's input sit on the kink, or near it,
+        // and at what value?
+        let text = match (k.sides[1], k.value_at_x.map(short)) {
+            (Some(Branch::TIE), Some(v)) => format!(" (its candidates tie exactly at x, at {v})"),
+            (Some(Branch::TIE), None) => " (its candidates tie exactly at x)".to_string(),
+            (Some(Branch::KINK), Some(v)) => {
+                format!(" (its input is {v} at x: exactly on the kink)")
+            }
+            (Some(Branch::KINK), None) => " (its input sits exactly on the kink at x)".to_string(),
+            (_, Some(v)) => format!(" (its input is {v} at x, within h of the kink)"),
+            (_, None) => " (its input is within h of the kink)".to_string(),
+        };
+        s.push_str(&text);
         if let (Some(v), Probe::Entry(pr, pc)) = (r.value, r.probe) {
             s.push_str(&format!(", probed {}[{pr},{pc}] = {}", r.param, short(v)));
         }

@@ -55,6 +55,10 @@ pub struct KinkInfo {
     /// `x+h` (`None` where that evaluation did not log the node). Printed
     /// in words by [`crate::branches::describe_sides`].
     pub sides: [Option<Branch>; 3],
+    /// The value the first crossing's decision was made on at `x` (the
+    /// op's input, e.g. relu's pre-activation; a max's winning value), if
+    /// the base evaluation logged it: how close to the kink it sat.
+    pub value_at_x: Option<f64>,
 }
 
 /// The outcome of one row.
