@@ -21,9 +21,9 @@ use super::error::check;
 /// use ndarray::array;
 /// use nn::optim::MaxNorm;
 ///
-/// let mut w = Param::new("W", array![[3.0, 0.3], [4.0, 0.4]]);
-/// MaxNorm::new(1.0).unwrap().apply(&mut [&mut w]);
-/// assert_eq!(w.value(), &array![[0.6, 0.3], [0.8, 0.4]]); // column 0 had norm 5
+/// let mut w = Param::new("W", array![[6.0, 0.3], [8.0, 0.4]]);
+/// MaxNorm::new(5.0).unwrap().apply(&mut [&mut w]);
+/// assert_eq!(w.value(), &array![[3.0, 0.3], [4.0, 0.4]]); // column 0 had norm 10
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MaxNorm {

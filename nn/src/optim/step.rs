@@ -28,13 +28,18 @@ use crate::{Ctx, DynRng, Module};
 /// let mut net = Affine::from_values("fc", array![[0.0], [0.0]], array![[0.0]]).unwrap();
 /// let mut sgd = Sgd::new(SgdConfig { lr: 0.1 }).unwrap();
 /// let mut tape = Tape::new();
-/// let x = array![[1.0, 2.0]];
-/// let loss = |net: &mut Affine<f64>, ctx: &mut nn::Ctx<'_, '_, f64>| {
-///     let y = net.forward(ctx, ctx.tape().constant(x.clone()));
-///     losses::l2_regression(y, &array![[1.0]])
-/// };
-/// let first = train_step(&mut tape, &mut net, &mut sgd, &mut rng, loss);
-/// let second = train_step(&mut tape, &mut net, &mut sgd, &mut rng, loss);
+/// let (x, y) = (array![[1.0, 2.0]], array![[1.0]]);
+/// let mut losses_seen = Vec::new();
+/// for _ in 0..2 {
+///     // Write the closure inline: its signature is then inferred from
+///     // `train_step`'s (a closure stored in a `let` first is not).
+///     let loss = train_step(&mut tape, &mut net, &mut sgd, &mut rng, |net, ctx| {
+///         let out = net.forward(ctx, ctx.tape().constant(x.clone()));
+///         losses::l2_regression(out, &y)
+///     });
+///     losses_seen.push(loss);
+/// }
+/// let (first, second) = (losses_seen[0], losses_seen[1]);
 /// assert!(second < first);
 /// ```
 pub fn train_step<F, M, O>(
