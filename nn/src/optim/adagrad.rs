@@ -40,7 +40,10 @@ pub struct AdagradConfig {
 
 impl Default for AdagradConfig {
     fn default() -> Self {
-        AdagradConfig { lr: 0.01, eps: 1e-8 }
+        AdagradConfig {
+            lr: 0.01,
+            eps: 1e-8,
+        }
     }
 }
 

@@ -20,7 +20,11 @@ pub(crate) fn global_norm<'g, F: Float>(grads: impl Iterator<Item = &'g Array2<F
 /// The factor `s`: `c/‖g‖` when `‖g‖ > c`, else exactly 1. A NaN norm gives
 /// 1, so the NaN reaches the parameters rather than being hidden.
 pub(crate) fn scale(clip_norm: f64, norm: f64) -> f64 {
-    if norm > clip_norm { clip_norm / norm } else { 1.0 }
+    if norm > clip_norm {
+        clip_norm / norm
+    } else {
+        1.0
+    }
 }
 
 #[cfg(test)]

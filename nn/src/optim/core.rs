@@ -83,7 +83,10 @@ impl<F: Float, R: Rule> Core<F, R> {
     pub fn step(&mut self, params: &mut [&mut Param<F>], grads: &ParamGrads<F>) {
         let scale = match self.options.clip_norm {
             Some(c) => {
-                let present = params.iter().enumerate().filter_map(|(i, p)| grads.lookup(i, p));
+                let present = params
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, p)| grads.lookup(i, p));
                 clip::scale(c, clip::global_norm(present))
             }
             None => 1.0,
@@ -200,7 +203,13 @@ fn restore_slots<F: Float>(
             }
             arrays.push(a.iter().copied().collect());
         }
-        slots.insert(p.id(), Slot { t: t as u64, arrays });
+        slots.insert(
+            p.id(),
+            Slot {
+                t: t as u64,
+                arrays,
+            },
+        );
     }
     for entry in state.arrays.keys() {
         let prefix = entry.rsplit_once('/').map_or(entry.as_str(), |(p, _)| p);
@@ -212,7 +221,10 @@ fn restore_slots<F: Float>(
 }
 
 /// The parameter a `"position:name"` prefix names, if the list has it.
-pub(crate) fn param_at<'p, F: Float>(params: &[&'p Param<F>], prefix: &str) -> Option<&'p Param<F>> {
+pub(crate) fn param_at<'p, F: Float>(
+    params: &[&'p Param<F>],
+    prefix: &str,
+) -> Option<&'p Param<F>> {
     let (i, name) = prefix.split_once(':')?;
     let p = *params.get(i.parse::<usize>().ok()?)?;
     (p.name() == name).then_some(p)

@@ -55,7 +55,11 @@ pub(crate) mod check {
     }
 
     /// A learning rate (or other scale): finite and ≥ 0.
-    pub fn non_negative(who: &'static str, field: &'static str, v: f64) -> Result<f64, ConfigError> {
+    pub fn non_negative(
+        who: &'static str,
+        field: &'static str,
+        v: f64,
+    ) -> Result<f64, ConfigError> {
         if v.is_finite() && v >= 0.0 {
             Ok(v)
         } else {
@@ -91,7 +95,11 @@ pub(crate) mod check {
     }
 
     /// A count that must be at least 1 (a step-decay period).
-    pub fn at_least_one(who: &'static str, field: &'static str, v: usize) -> Result<usize, ConfigError> {
+    pub fn at_least_one(
+        who: &'static str,
+        field: &'static str,
+        v: usize,
+    ) -> Result<usize, ConfigError> {
         if v >= 1 {
             Ok(v)
         } else {
@@ -144,7 +152,9 @@ impl fmt::Display for StateError {
             StateError::WrongKind { expected, found } => {
                 write!(f, "{expected}: cannot restore a state exported by {found}")
             }
-            StateError::Missing { kind, entry } => write!(f, "{kind}: state has no entry {entry:?}"),
+            StateError::Missing { kind, entry } => {
+                write!(f, "{kind}: state has no entry {entry:?}")
+            }
             StateError::UnknownParam { kind, entry } => write!(
                 f,
                 "{kind}: state entry {entry:?} names no parameter in the list passed (position and name must match)"

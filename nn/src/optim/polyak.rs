@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use autograd::{Float, Param, ParamId};
 use ndarray::Array2;
 
+use super::State;
 use super::core::param_at;
 use super::error::{ConfigError, StateError, check};
-use super::State;
 
 /// Polyak averaging as an exponential moving average: after each
 /// [`update`](Self::update), per element,
@@ -105,7 +105,9 @@ impl<F: Float> Polyak<F> {
             .insert("swapped".into(), f64::from(u8::from(self.swapped)));
         for (i, p) in params.iter().enumerate() {
             if let Some(avg) = self.averages.get(&p.id()) {
-                state.arrays.insert(format!("{i}:{}/avg", p.name()), avg.clone());
+                state
+                    .arrays
+                    .insert(format!("{i}:{}/avg", p.name()), avg.clone());
             }
         }
         state

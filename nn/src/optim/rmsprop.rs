@@ -45,7 +45,11 @@ pub struct RmsPropConfig {
 
 impl Default for RmsPropConfig {
     fn default() -> Self {
-        RmsPropConfig { lr: 0.01, decay: 0.99, eps: 1e-8 }
+        RmsPropConfig {
+            lr: 0.01,
+            decay: 0.99,
+            eps: 1e-8,
+        }
     }
 }
 

@@ -95,7 +95,11 @@ pub trait Schedule {
                 found: state.kind.clone(),
             });
         }
-        if let Some(name) = self.scalars().into_keys().find(|k| !state.scalars.contains_key(k)) {
+        if let Some(name) = self
+            .scalars()
+            .into_keys()
+            .find(|k| !state.scalars.contains_key(k))
+        {
             return Err(StateError::Missing {
                 kind: self.kind().into(),
                 entry: name,
