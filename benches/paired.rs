@@ -159,7 +159,7 @@ fn optimizers<F: Float>(rounds: usize) {
             &format!("optimizer step 3072x100/{} {name}", F::NAME),
             &["optimizer", "loop"],
             &mut [&mut library, &mut by_hand],
-            20,
+            100,
             rounds,
         );
     }

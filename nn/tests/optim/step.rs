@@ -223,3 +223,43 @@ fn a_gradient_of_the_wrong_shape_is_refused() {
         .unwrap()
         .step(&mut [&mut w], &grads);
 }
+
+#[test]
+fn clipping_that_does_not_bite_is_exactly_the_unclipped_step() {
+    // ‖g‖ ≤ c gives s = 1 exactly: same bits as no clipping at all.
+    let g = || Some(array![[0.3f32, -0.7, 1.1]]);
+    let mut plain = Adam::new(AdamConfig::default()).unwrap();
+    let mut loose = Adam::new(AdamConfig::default())
+        .unwrap()
+        .with_options(Options {
+            weight_decay: 0.0,
+            clip_norm: Some(100.0),
+        })
+        .unwrap();
+    let mut a = Param::new("a", array![[1.0f32, 2.0, 3.0]]);
+    let mut b = Param::new("a", array![[1.0f32, 2.0, 3.0]]);
+    let mut tape = Tape::new();
+    for _ in 0..3 {
+        step_with(&mut plain, &mut tape, &mut [&mut a], &[g()]);
+        step_with(&mut loose, &mut tape, &mut [&mut b], &[g()]);
+    }
+    assert_eq!(a.value(), b.value());
+}
+
+#[test]
+fn max_norm_does_not_write_a_parameter_already_inside_the_ball() {
+    // Not even copy-on-write: a tape still shares the buffer, yet the
+    // address is unchanged.
+    let mut w = Param::new("W", array![[0.3f64, -0.4], [0.4, 0.3]]);
+    let before = w.value().as_ptr();
+    let tape = Tape::new();
+    let _leaf = tape.param(&w);
+    MaxNorm::new(1.0).unwrap().apply(&mut [&mut w]);
+    assert_eq!(w.value().as_ptr(), before);
+    MaxNorm::new(0.25).unwrap().apply(&mut [&mut w]);
+    assert_ne!(
+        w.value().as_ptr(),
+        before,
+        "outside: written (a copy, as the tape shares it)"
+    );
+}
