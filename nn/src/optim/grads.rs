@@ -62,10 +62,10 @@ impl<F: Float> ParamGrads<F> {
         let mut out = ParamGrads::new(grads);
         out.keys.reserve(params.len());
         for p in params {
-            if let Some(var) = ctx.leaf_of(p) {
-                if let Err(e) = out.try_insert(p, var.key()) {
-                    panic!("{e}");
-                }
+            if let Some(var) = ctx.leaf_of(p)
+                && let Err(e) = out.try_insert(p, var.key())
+            {
+                panic!("{e}");
             }
         }
         out

@@ -13,7 +13,7 @@
 //! | [`InverseTime`] | `lr₀/(1 + k·t)` |
 //! | [`Plateau`] | ×factor when the monitored metric has not improved for more than `patience` epochs, never below a floor |
 //!
-//! Each exports its counters as a [`State`](super::State) (scalars only)
+//! Each exports its counters as a [`State`] (scalars only)
 //! and restores from one.
 //!
 //! ```
