@@ -1,4 +1,5 @@
-//! W2, an MLP training step (forward, backward, SGD) for 3072-100-10 at
+//! W2, an MLP training step (forward, backward, SGD — on the tape through
+//! `nn::optim::Sgd`) for 3072-100-10 at
 //! batch 256 and 784-512-512-10 at batch 128: on the tape, by hand, and the
 //! step's GEMMs alone. The ratio tape / GEMMs-only is the overhead of
 //! everything that is not a matrix product.
@@ -10,6 +11,7 @@ use autograd::{Float, Tape};
 use benches::data::SplitMix;
 use benches::mlp::{self, GemmBuffers, Mlp};
 use criterion::{Criterion, criterion_group, criterion_main};
+use nn::optim::{Sgd, SgdConfig};
 
 fn bench_net<F: Float>(c: &mut Criterion, sizes: &[usize], batch: usize) {
     let mut rng = SplitMix::new(7);
@@ -22,8 +24,13 @@ fn bench_net<F: Float>(c: &mut Criterion, sizes: &[usize], batch: usize) {
 
     let mut net = Mlp::<F>::new(sizes, 1);
     let mut tape = Tape::new();
+    let mut sgd = Sgd::new(SgdConfig { lr: lr.as_f64() }).expect("a valid rate");
     group.bench_function("tape step", |bench| {
-        bench.iter(|| black_box(mlp::tape_step(&mut tape, &mut net, &x, &labels, reg, lr)))
+        bench.iter(|| {
+            black_box(mlp::tape_step(
+                &mut tape, &mut net, &x, &labels, reg, &mut sgd,
+            ))
+        })
     });
     let mut net = Mlp::<F>::new(sizes, 1);
     group.bench_function("hand step", |bench| {

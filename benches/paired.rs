@@ -10,7 +10,11 @@
 //! Prints, per configuration, the median of the per-round ratios to the
 //! floor and their interquartile range.
 //!
-//! `PAIRED_ROUNDS` sets the number of rounds (default 31).
+//! Also one optimizer step per `nn::optim` optimizer against its
+//! hand-written loop (the floor).
+//!
+//! `PAIRED_ROUNDS` sets the number of rounds (default 31); `PAIRED_ONLY`
+//! = `optim` or `w2` runs just that group.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -20,6 +24,8 @@ use autograd::{Float, Tape};
 use benches::chain;
 use benches::data::SplitMix;
 use benches::mlp::{self, GemmBuffers, Mlp};
+use benches::optim::{self, Floor, Setup};
+use nn::optim::{Sgd, SgdConfig};
 
 /// The 25th, 50th and 75th percentiles of `values`.
 fn quartiles(mut values: Vec<f64>) -> [f64; 3] {
@@ -112,6 +118,7 @@ fn w2<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
     let gemm_net = Mlp::<F>::new(sizes, 1);
     let mut tape = Tape::new();
     let mut buffers = GemmBuffers::new(&gemm_net, batch);
+    let mut sgd = Sgd::new(SgdConfig { lr: lr.as_f64() }).expect("a valid rate");
     let mut tape_step = || {
         black_box(mlp::tape_step(
             &mut tape,
@@ -119,7 +126,7 @@ fn w2<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
             &x,
             &labels,
             reg,
-            lr,
+            &mut sgd,
         ));
     };
     let mut hand_step = || {
@@ -138,14 +145,44 @@ fn w2<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
     );
 }
 
+/// One optimizer step on a 3072×100 parameter against the hand-written
+/// loop over the same kind of buffers (`benches::optim`): target ≤ 1.1×.
+fn optimizers<F: Float>(rounds: usize) {
+    for name in optim::NAMES {
+        let mut setup = Setup::<F>::new(3072, 100);
+        let mut opt = optim::optimizer::<F>(name);
+        let g = setup.gradient().to_vec();
+        let mut floor = Floor::new(name, setup.param.value().as_slice().expect("row-major"));
+        let mut library = || setup.step(black_box(opt.as_mut()));
+        let mut by_hand = || floor.step(black_box(&g));
+        pair_up(
+            &format!("optimizer step 3072x100/{} {name}", F::NAME),
+            &["optimizer", "loop"],
+            &mut [&mut library, &mut by_hand],
+            100,
+            rounds,
+        );
+    }
+}
+
 fn main() {
     let rounds = std::env::var("PAIRED_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(31);
     println!("{rounds} rounds per configuration, order rotated every round");
-    w1::<f32>(rounds);
-    w1::<f64>(rounds);
+    // `PAIRED_ONLY=optim` or `=w2` runs one group (the others take minutes).
+    let only = std::env::var("PAIRED_ONLY").unwrap_or_default();
+    if only.is_empty() || only == "optim" {
+        optimizers::<f32>(rounds);
+    }
+    if only == "optim" {
+        return;
+    }
+    if only != "w2" {
+        w1::<f32>(rounds);
+        w1::<f64>(rounds);
+    }
     w2::<f32>(&[3072, 100, 10], 256, rounds);
     w2::<f64>(&[3072, 100, 10], 256, rounds);
     w2::<f32>(&[784, 512, 512, 10], 128, rounds);

@@ -6,3 +6,4 @@
 pub mod chain;
 pub mod data;
 pub mod mlp;
+pub mod optim;

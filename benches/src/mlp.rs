@@ -8,6 +8,7 @@ use std::sync::Arc;
 use autograd::{Float, Gradients, NodeKey, Param, Tape};
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, Axis, Zip};
+use nn::optim::{Optimizer, ParamGrads};
 
 use crate::data::SplitMix;
 
@@ -115,25 +116,33 @@ pub fn tape_grads<F: Float>(
     }
 }
 
-/// One training step as a user writes it: forward, backward, and SGD
-/// applied straight from the borrowed gradients. Dropping the `Gradients`
-/// afterwards hands every gradient buffer back to autograd's cache, so the
-/// next step's weight gradients reuse them instead of allocating (and
-/// page-faulting in) megabytes of fresh memory. Returns the loss.
+/// One training step as a user writes it: forward, backward, and the
+/// optimizer's step (`nn::optim`) reading each gradient where backward left
+/// it, with the tape already reset so every parameter is updated in place.
+/// Dropping the gradients afterwards hands every gradient buffer back to
+/// autograd's cache, so the next step's weight gradients reuse them instead
+/// of allocating (and page-faulting in) megabytes of fresh memory. Returns
+/// the loss.
 pub fn tape_step<F: Float>(
     tape: &mut Tape<F>,
     mlp: &mut Mlp<F>,
     x: &Arc<Array2<F>>,
     labels: &[usize],
     reg: F,
-    lr: F,
+    optimizer: &mut dyn Optimizer<F>,
 ) -> F {
     let (loss, grads, w_ids, b_ids) = forward_backward(tape, mlp, x, labels, reg);
-    let params = mlp.weights.iter_mut().zip(w_ids);
-    for (p, id) in params.chain(mlp.biases.iter_mut().zip(b_ids)) {
-        let g = grads.get_by_key(id).expect("every parameter is used");
-        p.update(|v| v.scaled_add(-lr, g));
+    let mut keyed = ParamGrads::new(grads);
+    let params = mlp.weights.iter().zip(w_ids);
+    for (p, key) in params.chain(mlp.biases.iter().zip(b_ids)) {
+        keyed.insert(p, key);
     }
+    let mut params: Vec<&mut Param<F>> = mlp
+        .weights
+        .iter_mut()
+        .chain(mlp.biases.iter_mut())
+        .collect();
+    optimizer.step(&mut params, &keyed);
     loss
 }
 
@@ -310,15 +319,16 @@ mod tests {
     }
 
     #[test]
-    fn tape_step_is_tape_grads_then_sgd_bit_for_bit() {
+    fn tape_step_with_the_sgd_optimizer_is_tape_grads_then_sgd_bit_for_bit() {
         let mut rng = SplitMix::new(5);
         let mut a = Mlp::<f32>::new(&[10, 6, 4], 2);
         let mut b = Mlp::<f32>::new(&[10, 6, 4], 2);
         let x = Arc::new(rng.matrix(5, 10, 1.0));
         let labels = rng.labels(5, 4);
         let mut tape = Tape::new();
+        let mut optimizer = nn::optim::Sgd::new(nn::optim::SgdConfig { lr: 0.1 }).unwrap();
         for _ in 0..3 {
-            let loss = tape_step(&mut tape, &mut a, &x, &labels, 1e-3, 0.1);
+            let loss = tape_step(&mut tape, &mut a, &x, &labels, 1e-3, &mut optimizer);
             let g = tape_grads(&mut tape, &b, &x, &labels, 1e-3);
             sgd(&mut b, &g, 0.1);
             assert_eq!(loss, g.loss);

@@ -23,6 +23,9 @@
 //! * [`layers`]: affine, activations, PReLU, maxout, a single neuron,
 //!   batch norm and dropout.
 //! * [`Mlp`] builds a fully connected network from its layer sizes.
+//! * [`optim`]: optimizers (SGD, momentum, Nesterov, Adagrad, RMSprop,
+//!   Adam), learning-rate schedules, max-norm, Polyak averaging, and
+//!   L-BFGS for full-batch problems.
 //!
 //! # Literals in generic code: `F::of`
 //!
@@ -45,9 +48,15 @@
 //!
 //! # A training step, end to end
 //!
+//! [`optim::train_step`] runs the forward closure on a reset tape,
+//! back-propagates, resets the tape again (so it no longer shares the
+//! weights) and lets the optimizer update every parameter in place — no
+//! weight copied, no gradient cloned.
+//!
 //! ```
 //! use autograd::Tape;
 //! use ndarray::array;
+//! use nn::optim::{Sgd, SgdConfig, train_step};
 //! use nn::{Ctx, Mlp, Module, Penalty, Regularizer, losses};
 //! use rand::SeedableRng;
 //!
@@ -56,21 +65,17 @@
 //! let x = array![[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [0.0, -0.4]];
 //! let labels = [0, 1, 2, 1];
 //! let reg = Regularizer::new(Penalty::l2(1e-3)); // biases are not decayed
+//! let mut sgd = Sgd::new(SgdConfig { lr: 0.5 }).unwrap(); // vanilla SGD
+//! let mut tape = Tape::new(); // one tape, reset every step
 //!
 //! let mut first = None;
-//! for step in 0..50 {
-//!     let tape = Tape::new();
-//!     let mut ctx = Ctx::train(&tape).with_seed(step); // dropout masks from a seed
-//!     let scores = net.forward(&mut ctx, tape.constant(x.clone()));
-//!     let data_loss = losses::softmax_cross_entropy(scores, &labels);
-//!     let loss = data_loss + reg.loss(&mut ctx, &net.params());
-//!     first.get_or_insert(data_loss.item());
-//!     let grads = loss.backward();
-//!     // Look the gradients up before `params_mut` borrows the net.
-//!     let steps: Vec<_> = net.params().iter().map(|p| ctx.grad(&grads, p).unwrap().clone()).collect();
-//!     for (p, g) in net.params_mut().into_iter().zip(steps) {
-//!         p.update(|w| w.scaled_add(-0.5, &g)); // vanilla SGD
-//!     }
+//! for _ in 0..50 {
+//!     train_step(&mut tape, &mut net, &mut sgd, Some(&mut rng), |net, ctx| {
+//!         let scores = net.forward(ctx, ctx.tape().constant(x.clone()));
+//!         let data_loss = losses::softmax_cross_entropy(scores, &labels);
+//!         first.get_or_insert(data_loss.item());
+//!         data_loss + reg.loss(ctx, &net.params())
+//!     });
 //! }
 //! let tape = Tape::new();
 //! let scores = net.forward(&mut Ctx::eval(&tape), tape.constant(x.clone()));
