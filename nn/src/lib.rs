@@ -93,6 +93,7 @@ pub mod mlp;
 pub mod module;
 pub mod optim;
 pub mod predict;
+pub mod preprocess;
 pub mod regularize;
 pub mod sequential;
 
