@@ -1,0 +1,276 @@
+//! The IDX loader (MNIST, Fashion-MNIST): round trips of files written
+//! here, raw and gzipped, and one test per malformed case.
+
+#[path = "data/support.rs"]
+mod support;
+
+use std::fs;
+
+use nn::data::DataError;
+use nn::data::idx::{self, IdxLoader};
+use support::*;
+
+#[test]
+fn raw_files_round_trip() {
+    let dir = temp_dir("idx_raw");
+    let (images, labels) = (dir.join("train-images-idx3-ubyte"), dir.join("train-labels-idx1-ubyte"));
+    fs::write(&images, idx_images(12, 28, 28)).unwrap();
+    fs::write(&labels, idx_labels(&cyclic_labels(12))).unwrap();
+    let ds = idx::load::<f32>(&images, &labels).unwrap();
+    assert_eq!((ds.len(), ds.classes(), ds.feature_shape()), (12, 10, &[28, 28][..]));
+    assert_eq!(ds.name(), images.display().to_string());
+    for i in 0..12 {
+        for j in 0..784 {
+            assert_eq!(ds.features()[[i, j]], f32::from(pixel(i, j)));
+        }
+    }
+    assert_eq!(ds.image(5)[[1, 2]], f32::from(pixel(5, 28 + 2)));
+    assert_eq!(ds.labels().classes().unwrap(), &(0..12).map(|i| i % 10).collect::<Vec<_>>()[..]);
+}
+
+#[test]
+fn gzipped_files_round_trip_to_the_same_set() {
+    let dir = temp_dir("idx_gz");
+    let raw_i = idx_images(7, 5, 3);
+    let raw_l = idx_labels(&cyclic_labels(7));
+    fs::write(dir.join("i.gz"), gz(&raw_i)).unwrap();
+    fs::write(dir.join("l.gz"), gz(&raw_l)).unwrap();
+    let from_gz = idx::load::<f64>(dir.join("i.gz"), dir.join("l.gz")).unwrap();
+    let from_raw = idx::from_bytes::<f64>(&raw_i, &raw_l).unwrap();
+    assert_eq!(from_gz.features(), from_raw.features());
+    assert_eq!(from_gz.labels(), from_raw.labels());
+    assert_eq!(from_gz.feature_shape(), &[5, 3]);
+    // Mixed: gzipped images, raw labels.
+    assert!(idx::from_bytes::<f32>(&gz(&raw_i), &raw_l).is_ok());
+}
+
+#[test]
+fn higher_rank_images_keep_their_trailing_dimensions() {
+    // 0x00000804: count × channels × rows × cols.
+    let mut bytes = vec![0, 0, 8, 4];
+    for d in [2u32, 3, 2, 2] {
+        bytes.extend_from_slice(&d.to_be_bytes());
+    }
+    bytes.extend((0..24).map(|b| b as u8));
+    let ds = idx::from_bytes::<f32>(&bytes, &idx_labels(&[1, 2])).unwrap();
+    assert_eq!(ds.feature_shape(), &[3, 2, 2]);
+    assert_eq!(ds.image(1)[[2, 1, 0]], 22.0);
+}
+
+#[test]
+fn a_set_with_no_images_loads_empty() {
+    let ds = idx::from_bytes::<f32>(&idx_images(0, 28, 28), &idx_labels(&[])).unwrap();
+    assert!(ds.is_empty());
+}
+
+fn images_err(bytes: &[u8]) -> DataError {
+    idx::from_bytes::<f32>(bytes, &idx_labels(&[0, 1])).unwrap_err()
+}
+
+#[test]
+fn empty_file() {
+    let e = images_err(&[]);
+    assert!(matches!(e, DataError::Empty { .. }), "{e}");
+    assert_eq!(e.to_string(), "<memory>: empty: there is no data to load");
+}
+
+#[test]
+fn truncated_magic() {
+    let e = images_err(&[0, 0, 8]);
+    assert!(matches!(e, DataError::Truncated { .. }), "{e}");
+    assert_eq!(e.to_string(), "<memory>: truncated: the file ends inside the 4-byte magic number");
+}
+
+#[test]
+fn truncated_header() {
+    let e = images_err(&idx_images(2, 3, 3)[..10]);
+    assert_eq!(
+        e.to_string(),
+        "<memory>: truncated: the file ends inside dimension 2 of 3 in the header"
+    );
+}
+
+#[test]
+fn truncated_data() {
+    let full = idx_images(2, 3, 3);
+    let e = images_err(&full[..full.len() - 1]);
+    assert!(matches!(e, DataError::Truncated { .. }), "{e}");
+    assert_eq!(e.to_string(), "<memory>: truncated: the header promises 18 data bytes, the file has 17");
+}
+
+#[test]
+fn trailing_bytes() {
+    let mut bytes = idx_images(2, 3, 3);
+    bytes.extend_from_slice(&[1, 2]);
+    let e = images_err(&bytes);
+    assert!(matches!(e, DataError::TrailingBytes { expected: 18, found: 20, .. }), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "<memory>: 2 trailing bytes: the header accounts for 18 bytes, the file has 20"
+    );
+}
+
+#[test]
+fn wrong_magic_number() {
+    let mut bytes = idx_images(2, 3, 3);
+    bytes[2] = 0x0d; // IDX floats
+    let e = images_err(&bytes);
+    assert!(matches!(e, DataError::BadMagic { found: 0x0000_0d03, .. }), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "<memory>: wrong magic number 0x00000d03; expected IDX unsigned-byte images \
+         (0x0000080N, N >= 2) (is this the right file, or a different format?)"
+    );
+}
+
+#[test]
+fn labels_file_given_as_images() {
+    let e = images_err(&idx_labels(&[0, 1]));
+    assert!(matches!(e, DataError::BadMagic { found: 0x0000_0801, .. }), "{e}");
+}
+
+#[test]
+fn images_file_given_as_labels() {
+    let e = idx::from_bytes::<f32>(&idx_images(2, 1, 1), &idx_images(2, 1, 1)).unwrap_err();
+    assert!(matches!(e, DataError::BadMagic { found: 0x0000_0803, .. }), "{e}");
+    assert!(e.to_string().contains("expected IDX unsigned-byte labels (0x00000801)"), "{e}");
+}
+
+/// A header with these dimensions and no data.
+fn header(dims: [u32; 3]) -> Vec<u8> {
+    let mut out = vec![0, 0, 8, 3];
+    for d in dims {
+        out.extend_from_slice(&d.to_be_bytes());
+    }
+    out
+}
+
+#[test]
+fn dimensions_whose_product_overflows() {
+    // u32::MAX³ overflows u64.
+    let e = images_err(&header([u32::MAX; 3]));
+    assert!(matches!(e, DataError::BadDimensions { .. }), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "<memory>: bad dimensions in header: 4294967295×4294967295×4294967295 overflows"
+    );
+}
+
+#[test]
+fn dimensions_over_the_limit() {
+    let e = images_err(&header([60000, 28, 65536]));
+    assert_eq!(
+        e.to_string(),
+        "<memory>: bad dimensions in header: 60000×28×65536 = 110100480000 bytes is more \
+         than the limit of 1073741824"
+    );
+}
+
+#[test]
+fn dimensions_exceeding_the_file_length() {
+    // 60,000 MNIST images promised, 16 bytes given: refused before allocating.
+    let e = images_err(&header([60000, 28, 28]));
+    assert_eq!(
+        e.to_string(),
+        "<memory>: truncated: the header promises 47040000 data bytes, the file has 0"
+    );
+}
+
+#[test]
+fn a_zero_image_dimension() {
+    let e = images_err(&header([2, 0, 28]));
+    assert_eq!(e.to_string(), "<memory>: bad dimensions in header: image dimension 1 is 0");
+}
+
+#[test]
+fn label_outside_the_class_count() {
+    let e = idx::from_bytes::<f32>(&idx_images(3, 2, 2), &idx_labels(&[0, 10, 1])).unwrap_err();
+    assert!(matches!(e, DataError::LabelOutOfRange { index: 1, label: 10, classes: 10, .. }), "{e}");
+    assert_eq!(e.to_string(), "<memory>: label 10 of example 1 is out of range for 10 classes");
+    // A loader for more classes (EMNIST) takes it.
+    let wide = IdxLoader { classes: 47, ..IdxLoader::default() };
+    assert!(wide.from_bytes::<f32>(&idx_images(3, 2, 2), &idx_labels(&[0, 10, 1])).is_ok());
+}
+
+#[test]
+fn image_and_label_counts_must_agree() {
+    let dir = temp_dir("idx_counts");
+    fs::write(dir.join("images"), idx_images(3, 2, 2)).unwrap();
+    fs::write(dir.join("labels"), idx_labels(&[0, 1])).unwrap();
+    let e = idx::load::<f32>(dir.join("images"), dir.join("labels")).unwrap_err();
+    assert!(matches!(e, DataError::CountMismatch { image_count: 3, label_count: 2, .. }), "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains("images: 3 images, but ") && msg.contains("labels: 2 labels"), "{msg}");
+}
+
+#[test]
+fn a_directory_where_a_file_was_expected() {
+    let dir = temp_dir("idx_dir");
+    fs::write(dir.join("labels"), idx_labels(&[0])).unwrap();
+    let e = idx::load::<f32>(&dir, dir.join("labels")).unwrap_err();
+    assert!(matches!(e, DataError::IsDirectory { .. }), "{e}");
+    assert_eq!(e.to_string(), format!("{}: is a directory; expected a file", dir.display()));
+}
+
+#[test]
+fn a_missing_file_names_it() {
+    let dir = temp_dir("idx_missing");
+    let e = idx::load::<f32>(dir.join("nope"), dir.join("nope2")).unwrap_err();
+    assert!(matches!(e, DataError::Io { .. }), "{e}");
+    assert!(e.to_string().starts_with(&format!("{}: cannot read: ", dir.join("nope").display())));
+}
+
+#[test]
+fn an_empty_file_on_disk() {
+    let dir = temp_dir("idx_empty");
+    fs::write(dir.join("images"), b"").unwrap();
+    fs::write(dir.join("labels"), idx_labels(&[0])).unwrap();
+    let e = idx::load::<f32>(dir.join("images"), dir.join("labels")).unwrap_err();
+    assert!(matches!(e, DataError::Empty { .. }), "{e}");
+    assert_eq!(e.file(), dir.join("images"));
+}
+
+#[test]
+fn truncated_gzip_stream() {
+    let z = gz(&idx_images(4, 8, 8));
+    let e = images_err(&z[..z.len() / 2]);
+    assert!(matches!(e, DataError::Truncated { .. } | DataError::Gzip { .. }), "{e}");
+}
+
+#[test]
+fn gzip_with_truncated_data_inside() {
+    // A valid gzip stream whose content stops short of the header's promise.
+    let full = idx_images(4, 8, 8);
+    let e = images_err(&gz(&full[..full.len() - 5]));
+    assert_eq!(e.to_string(), "<memory>: truncated: the header promises 256 data bytes, the stream has 251");
+}
+
+#[test]
+fn gzip_with_trailing_data_inside() {
+    let mut full = idx_images(2, 3, 3);
+    full.extend_from_slice(&[9; 5]);
+    let e = images_err(&gz(&full));
+    assert!(matches!(e, DataError::TrailingBytes { expected: 18, found: 23, .. }), "{e}");
+}
+
+#[test]
+fn corrupt_gzip_data() {
+    let mut z = gz(&idx_images(4, 8, 8));
+    let n = z.len();
+    z[n - 8] ^= 0xff; // the CRC-32 of the content
+    let e = images_err(&z);
+    assert!(matches!(e, DataError::Gzip { .. }), "{e}");
+    assert!(e.to_string().starts_with("<memory>: corrupt gzip data: "), "{e}");
+}
+
+#[test]
+fn a_gzip_bomb_is_cut_at_the_limit() {
+    // 8 MiB of zeros compress to ~8 KiB; the header promises 16 bytes.
+    let mut content = header([1, 4, 4]);
+    content.resize(content.len() + (8 << 20), 0);
+    let bomb = gz(&content);
+    let small = IdxLoader { max_bytes: 1 << 20, ..IdxLoader::default() };
+    let e = small.images::<f32>(&bomb, "<bomb>".as_ref()).unwrap_err();
+    // One byte past the promise is kept; the rest is counted, up to the limit.
+    assert!(matches!(e, DataError::TrailingBytes { expected: 16, found, .. } if found == 17 + (1 << 20)), "{e}");
+}
