@@ -43,7 +43,11 @@ fn write_files(dir: &Path) -> Files {
         for r in 0..SIDE as u64 {
             for c in 0..SIDE as u64 {
                 let d2 = r.abs_diff(cr).pow(2) + c.abs_diff(cc).pow(2);
-                images.push(if d2 < 40 { (rng.next_u64() % 256) as u8 } else { 0 });
+                images.push(if d2 < 40 {
+                    (rng.next_u64() % 256) as u8
+                } else {
+                    0
+                });
             }
         }
     }
@@ -87,11 +91,15 @@ fn main() {
     let mut c = Criterion::default().configure_from_args().sample_size(20);
     let mut g = c.benchmark_group("load_60000x28x28");
     g.throughput(Throughput::Bytes(raw_len as u64));
-    g.bench_function("fs_read_raw", |b| b.iter(|| black_box(read_both(&f.images, &f.labels))));
+    g.bench_function("fs_read_raw", |b| {
+        b.iter(|| black_box(read_both(&f.images, &f.labels)))
+    });
     g.bench_function("idx_raw_f32", |b| {
         b.iter(|| black_box(idx::load::<f32>(&f.images, &f.labels).unwrap()))
     });
-    g.bench_function("fs_read_gz", |b| b.iter(|| black_box(read_both(&f.images_gz, &f.labels_gz))));
+    g.bench_function("fs_read_gz", |b| {
+        b.iter(|| black_box(read_both(&f.images_gz, &f.labels_gz)))
+    });
     g.bench_function("idx_gz_f32", |b| {
         b.iter(|| black_box(idx::load::<f32>(&f.images_gz, &f.labels_gz).unwrap()))
     });
@@ -100,12 +108,31 @@ fn main() {
     // Paired: each round times every contestant once, in rotated order.
     type Contestant<'a> = (&'a str, Box<dyn Fn() + 'a>);
     let contestants: [Contestant; 4] = [
-        ("fs::read raw", Box::new(|| drop(black_box(read_both(&f.images, &f.labels))))),
-        ("idx raw f32", Box::new(|| drop(black_box(idx::load::<f32>(&f.images, &f.labels).unwrap())))),
-        ("idx raw f64", Box::new(|| drop(black_box(idx::load::<f64>(&f.images, &f.labels).unwrap())))),
-        ("idx gz f32", Box::new(|| drop(black_box(idx::load::<f32>(&f.images_gz, &f.labels_gz).unwrap())))),
+        (
+            "fs::read raw",
+            Box::new(|| drop(black_box(read_both(&f.images, &f.labels)))),
+        ),
+        (
+            "idx raw f32",
+            Box::new(|| drop(black_box(idx::load::<f32>(&f.images, &f.labels).unwrap()))),
+        ),
+        (
+            "idx raw f64",
+            Box::new(|| drop(black_box(idx::load::<f64>(&f.images, &f.labels).unwrap()))),
+        ),
+        (
+            "idx gz f32",
+            Box::new(|| {
+                drop(black_box(
+                    idx::load::<f32>(&f.images_gz, &f.labels_gz).unwrap(),
+                ))
+            }),
+        ),
     ];
-    let rounds: usize = std::env::var("PAIRED_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(15);
+    let rounds: usize = std::env::var("PAIRED_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(15);
     let mut times = vec![Vec::new(); contestants.len()];
     for round in 0..=rounds {
         for k in 0..contestants.len() {

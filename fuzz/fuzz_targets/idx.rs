@@ -11,8 +11,13 @@ const IMAGES: [u8; 20] = [0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 
 const LABELS: [u8; 9] = [0, 0, 8, 1, 0, 0, 0, 1, 7];
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else { return };
-    let loader = IdxLoader { max_bytes: 1 << 24, ..IdxLoader::default() };
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let loader = IdxLoader {
+        max_bytes: 1 << 24,
+        ..IdxLoader::default()
+    };
     let result = if mode % 2 == 0 {
         loader.from_bytes::<f32>(rest, &LABELS)
     } else {

@@ -13,8 +13,13 @@ use nn::data::idx::IdxLoader;
 const LABELS: [u8; 9] = [0, 0, 8, 1, 0, 0, 0, 1, 7];
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else { return };
-    let loader = IdxLoader { max_bytes: 1 << 24, ..IdxLoader::default() };
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let loader = IdxLoader {
+        max_bytes: 1 << 24,
+        ..IdxLoader::default()
+    };
     let stream = if mode % 2 == 0 {
         let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
         enc.write_all(rest).unwrap();

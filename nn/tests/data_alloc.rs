@@ -26,7 +26,11 @@ fn no_allocation_per_batch() {
     assert_eq!(drawn, 3 * 18);
     assert!(checksum > 0.0);
     let stats = region.change();
-    assert_eq!((stats.allocations, stats.reallocations), (0, 0), "while drawing batches: {stats:?}");
+    assert_eq!(
+        (stats.allocations, stats.reallocations),
+        (0, 0),
+        "while drawing batches: {stats:?}"
+    );
     // The counter does see this binary's allocations.
     let region = Region::new(GLOBAL);
     let v = std::hint::black_box(vec![0u8; 10]);

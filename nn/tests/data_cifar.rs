@@ -15,7 +15,10 @@ fn one_file_round_trips() {
     let path = dir.join("test_batch.bin");
     fs::write(&path, cifar(&[3, 0, 9])).unwrap();
     let ds = cifar::load::<f32>(&path).unwrap();
-    assert_eq!((ds.len(), ds.classes(), ds.feature_shape()), (3, 10, &[3, 32, 32][..]));
+    assert_eq!(
+        (ds.len(), ds.classes(), ds.feature_shape()),
+        (3, 10, &[3, 32, 32][..])
+    );
     assert_eq!(ds.labels().classes(), Some(&[3, 0, 9][..]));
     for i in 0..3 {
         for j in 0..3072 {
@@ -23,7 +26,10 @@ fn one_file_round_trips() {
         }
     }
     // Channels first: blue plane, row 4, column 7 of record 2.
-    assert_eq!(ds.image(2)[[2, 4, 7]], f32::from(pixel(2, 2 * 1024 + 4 * 32 + 7)));
+    assert_eq!(
+        ds.image(2)[[2, 4, 7]],
+        f32::from(pixel(2, 2 * 1024 + 4 * 32 + 7))
+    );
     assert_eq!(ds.name(), path.display().to_string());
 }
 
@@ -76,8 +82,21 @@ fn truncated_record() {
 #[test]
 fn label_outside_the_class_count() {
     let e = cifar::from_bytes::<f32>(&cifar(&[0, 1, 200])).unwrap_err();
-    assert!(matches!(e, DataError::LabelOutOfRange { index: 2, label: 200, .. }), "{e}");
-    assert_eq!(e.to_string(), "<memory>: label 200 of example 2 is out of range for 10 classes");
+    assert!(
+        matches!(
+            e,
+            DataError::LabelOutOfRange {
+                index: 2,
+                label: 200,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "<memory>: label 200 of example 2 is out of range for 10 classes"
+    );
 }
 
 #[test]
@@ -95,7 +114,13 @@ fn a_directory_without_batches() {
     fs::write(dir.join("readme.html"), "").unwrap();
     let e = cifar::load::<f32>(&dir).unwrap_err();
     assert!(matches!(e, DataError::NoFiles { .. }), "{e}");
-    assert_eq!(e.to_string(), format!("{}: directory holds no data_batch_N.bin files", dir.display()));
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: directory holds no data_batch_N.bin files",
+            dir.display()
+        )
+    );
 }
 
 #[test]

@@ -29,7 +29,10 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 const GZ_LIMIT: u64 = 1 << 20;
 
 /// Runs `load`, checks its outcome, and that it allocated at most `budget` bytes.
-fn check(budget: usize, load: impl FnOnce() -> Result<Dataset<f32>, DataError>) -> Result<(), TestCaseError> {
+fn check(
+    budget: usize,
+    load: impl FnOnce() -> Result<Dataset<f32>, DataError>,
+) -> Result<(), TestCaseError> {
     let region = Region::new(GLOBAL);
     let result = load();
     let used = region.change().bytes_allocated;
@@ -64,12 +67,19 @@ fn gz_budget() -> usize {
 
 /// The budget for an IDX call on `bytes`: gzip's or raw's.
 fn idx_budget(bytes: &[u8]) -> usize {
-    if bytes.starts_with(&[0x1f, 0x8b]) { gz_budget() } else { raw_budget(bytes.len()) }
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        gz_budget()
+    } else {
+        raw_budget(bytes.len())
+    }
 }
 
 /// The IDX loader under test: the defaults but for the gzip limit.
 fn small_gz() -> IdxLoader {
-    IdxLoader { max_bytes: GZ_LIMIT, ..IdxLoader::default() }
+    IdxLoader {
+        max_bytes: GZ_LIMIT,
+        ..IdxLoader::default()
+    }
 }
 
 fn valid_images() -> Vec<u8> {
@@ -98,33 +108,45 @@ fn flips() -> impl Strategy<Value = Vec<(usize, u8)>> {
 
 /// Every strict prefix of each valid file; returns the cases run per loader.
 fn truncations() -> Result<[usize; 4], TestCaseError> {
-        let (images, labels) = (valid_images(), valid_labels());
-        for cut in 0..images.len() {
-            check(raw_budget(cut), || small_gz().from_bytes(&images[..cut], &labels))?;
-            prop_assert!(idx::from_bytes::<f32>(&images[..cut], &labels).is_err());
-        }
-        for cut in 0..labels.len() {
-            prop_assert!(idx::from_bytes::<f32>(&images, &labels[..cut]).is_err());
-        }
-        let z = gz(&images);
-        for cut in 0..z.len() {
-            check(gz_budget(), || small_gz().from_bytes(&z[..cut], &labels))?;
-            prop_assert!(idx::from_bytes::<f32>(&z[..cut], &labels).is_err(), "gz cut at {cut}");
-        }
-        let batch = cifar(&[3, 7]);
-        for cut in 0..batch.len() {
-            check(raw_budget(cut), || cifar::from_bytes(&batch[..cut]))?;
-            let whole = cut > 0 && cut % cifar::RECORD == 0;
-            prop_assert_eq!(cifar::from_bytes::<f32>(&batch[..cut]).is_ok(), whole);
-        }
-        let text = valid_csv();
-        let opts = CsvOptions { header: true, ..CsvOptions::default() };
-        for cut in 0..text.len() {
-            check(raw_budget(cut), || csv::from_bytes(&text[..cut], &opts))?;
-        }
-        Ok([images.len() + labels.len(), z.len(), batch.len(), text.len()])
+    let (images, labels) = (valid_images(), valid_labels());
+    for cut in 0..images.len() {
+        check(raw_budget(cut), || {
+            small_gz().from_bytes(&images[..cut], &labels)
+        })?;
+        prop_assert!(idx::from_bytes::<f32>(&images[..cut], &labels).is_err());
+    }
+    for cut in 0..labels.len() {
+        prop_assert!(idx::from_bytes::<f32>(&images, &labels[..cut]).is_err());
+    }
+    let z = gz(&images);
+    for cut in 0..z.len() {
+        check(gz_budget(), || small_gz().from_bytes(&z[..cut], &labels))?;
+        prop_assert!(
+            idx::from_bytes::<f32>(&z[..cut], &labels).is_err(),
+            "gz cut at {cut}"
+        );
+    }
+    let batch = cifar(&[3, 7]);
+    for cut in 0..batch.len() {
+        check(raw_budget(cut), || cifar::from_bytes(&batch[..cut]))?;
+        let whole = cut > 0 && cut % cifar::RECORD == 0;
+        prop_assert_eq!(cifar::from_bytes::<f32>(&batch[..cut]).is_ok(), whole);
+    }
+    let text = valid_csv();
+    let opts = CsvOptions {
+        header: true,
+        ..CsvOptions::default()
+    };
+    for cut in 0..text.len() {
+        check(raw_budget(cut), || csv::from_bytes(&text[..cut], &opts))?;
+    }
+    Ok([
+        images.len() + labels.len(),
+        z.len(),
+        batch.len(),
+        text.len(),
+    ])
 }
-
 
 /// Runs `cases` cases of one property; panics with the minimal failing input.
 fn property<S: Strategy>(
@@ -136,7 +158,11 @@ fn property<S: Strategy>(
 where
     S::Value: std::fmt::Debug,
 {
-    let config = Config { cases, failure_persistence: None, ..Config::default() };
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
     let mut runner = TestRunner::new(config);
     if let Err(e) = runner.run(&strategy, test) {
         panic!("{name}: {e}");
@@ -156,24 +182,40 @@ fn hostile_input_never_panics_and_allocates_within_bounds() {
     let mut idx_cases = idx_cut;
     idx_cases += property("idx random bytes", 600, bytes(200), |b| {
         check(idx_budget(&b), || small_gz().from_bytes(&b, &labels))?;
-        check(idx_budget(&b), || small_gz().from_bytes(&valid_images(), &b))
+        check(idx_budget(&b), || {
+            small_gz().from_bytes(&valid_images(), &b)
+        })
     });
     // A well-formed magic number, random dimensions and data: the header
     // is what must not be trusted.
-    let header = (prop::collection::vec(any::<u32>(), 3), prop::collection::vec(0u32..6, 3), any::<bool>(), bytes(120));
-    idx_cases += property("idx random headers", 600, header, |(dims, small, pick, data)| {
-        let mut b = vec![0, 0, 8, 3];
-        for d in if pick { &dims } else { &small } {
-            b.extend_from_slice(&d.to_be_bytes());
-        }
-        b.extend_from_slice(&data);
-        check(raw_budget(b.len()), || small_gz().from_bytes(&b, &labels))
-    });
+    let header = (
+        prop::collection::vec(any::<u32>(), 3),
+        prop::collection::vec(0u32..6, 3),
+        any::<bool>(),
+        bytes(120),
+    );
+    idx_cases += property(
+        "idx random headers",
+        600,
+        header,
+        |(dims, small, pick, data)| {
+            let mut b = vec![0, 0, 8, 3];
+            for d in if pick { &dims } else { &small } {
+                b.extend_from_slice(&d.to_be_bytes());
+            }
+            b.extend_from_slice(&data);
+            check(raw_budget(b.len()), || small_gz().from_bytes(&b, &labels))
+        },
+    );
     idx_cases += property("idx bit flips", 800, flips(), |f| {
         let images = flip(valid_images(), &f);
-        check(raw_budget(images.len()), || small_gz().from_bytes(&images, &labels))?;
+        check(raw_budget(images.len()), || {
+            small_gz().from_bytes(&images, &labels)
+        })?;
         let l = flip(valid_labels(), &f);
-        check(raw_budget(l.len()), || small_gz().from_bytes(&valid_images(), &l))
+        check(raw_budget(l.len()), || {
+            small_gz().from_bytes(&valid_images(), &l)
+        })
     });
 
     let mut gz_cases = gz_cut;
@@ -198,32 +240,63 @@ fn hostile_input_never_panics_and_allocates_within_bounds() {
     });
 
     let mut cifar_cases = cifar_cut;
-    cifar_cases += property("cifar random bytes", 500, (0usize..3 * cifar::RECORD, any::<u8>()), |(len, seed)| {
-        let b: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(seed).wrapping_add(seed >> 3)).collect();
-        check(raw_budget(len), || cifar::from_bytes(&b))
-    });
+    cifar_cases += property(
+        "cifar random bytes",
+        500,
+        (0usize..3 * cifar::RECORD, any::<u8>()),
+        |(len, seed)| {
+            let b: Vec<u8> = (0..len)
+                .map(|i| (i as u8).wrapping_mul(seed).wrapping_add(seed >> 3))
+                .collect();
+            check(raw_budget(len), || cifar::from_bytes(&b))
+        },
+    );
     cifar_cases += property("cifar bit flips", 1000, flips(), |f| {
         let b = flip(cifar(&[0, 5, 9]), &f);
         check(raw_budget(b.len()), || cifar::from_bytes(&b))
     });
 
     let mut csv_cases = csv_cut;
-    csv_cases += property("csv random bytes", 700, (bytes(200), any::<bool>()), |(b, header)| {
-        let opts = CsvOptions { header, ..CsvOptions::default() };
-        check(raw_budget(b.len()), || csv::from_bytes(&b, &opts))
-    });
+    csv_cases += property(
+        "csv random bytes",
+        700,
+        (bytes(200), any::<bool>()),
+        |(b, header)| {
+            let opts = CsvOptions {
+                header,
+                ..CsvOptions::default()
+            };
+            check(raw_budget(b.len()), || csv::from_bytes(&b, &opts))
+        },
+    );
     // Text from the characters CSV is made of, so parses often get deep.
-    csv_cases += property("csv random text", 700, ("[0-9,.e\\-\n\r a-c\"]{0,200}", any::<bool>()), |(t, header)| {
-        let opts = CsvOptions { header, ..CsvOptions::default() };
-        check(raw_budget(t.len()), || csv::from_bytes(t.as_bytes(), &opts))
-    });
+    csv_cases += property(
+        "csv random text",
+        700,
+        ("[0-9,.e\\-\n\r a-c\"]{0,200}", any::<bool>()),
+        |(t, header)| {
+            let opts = CsvOptions {
+                header,
+                ..CsvOptions::default()
+            };
+            check(raw_budget(t.len()), || csv::from_bytes(t.as_bytes(), &opts))
+        },
+    );
     csv_cases += property("csv bit flips", 800, flips(), |f| {
         let t = flip(valid_csv(), &f);
-        let opts = CsvOptions { header: true, ..CsvOptions::default() };
+        let opts = CsvOptions {
+            header: true,
+            ..CsvOptions::default()
+        };
         check(raw_budget(t.len()), || csv::from_bytes(&t, &opts))
     });
 
-    let counts = [("idx", idx_cases), ("idx.gz", gz_cases), ("cifar", cifar_cases), ("csv", csv_cases)];
+    let counts = [
+        ("idx", idx_cases),
+        ("idx.gz", gz_cases),
+        ("cifar", cifar_cases),
+        ("csv", csv_cases),
+    ];
     for (loader, n) in counts {
         assert!(n >= 2000, "{loader}: only {n} cases");
     }

@@ -13,11 +13,17 @@ use support::*;
 #[test]
 fn raw_files_round_trip() {
     let dir = temp_dir("idx_raw");
-    let (images, labels) = (dir.join("train-images-idx3-ubyte"), dir.join("train-labels-idx1-ubyte"));
+    let (images, labels) = (
+        dir.join("train-images-idx3-ubyte"),
+        dir.join("train-labels-idx1-ubyte"),
+    );
     fs::write(&images, idx_images(12, 28, 28)).unwrap();
     fs::write(&labels, idx_labels(&cyclic_labels(12))).unwrap();
     let ds = idx::load::<f32>(&images, &labels).unwrap();
-    assert_eq!((ds.len(), ds.classes(), ds.feature_shape()), (12, 10, &[28, 28][..]));
+    assert_eq!(
+        (ds.len(), ds.classes(), ds.feature_shape()),
+        (12, 10, &[28, 28][..])
+    );
     assert_eq!(ds.name(), images.display().to_string());
     for i in 0..12 {
         for j in 0..784 {
@@ -25,7 +31,10 @@ fn raw_files_round_trip() {
         }
     }
     assert_eq!(ds.image(5)[[1, 2]], f32::from(pixel(5, 28 + 2)));
-    assert_eq!(ds.labels().classes().unwrap(), &(0..12).map(|i| i % 10).collect::<Vec<_>>()[..]);
+    assert_eq!(
+        ds.labels().classes().unwrap(),
+        &(0..12).map(|i| i % 10).collect::<Vec<_>>()[..]
+    );
 }
 
 #[test]
@@ -78,7 +87,10 @@ fn empty_file() {
 fn truncated_magic() {
     let e = images_err(&[0, 0, 8]);
     assert!(matches!(e, DataError::Truncated { .. }), "{e}");
-    assert_eq!(e.to_string(), "<memory>: truncated: the file ends inside the 4-byte magic number");
+    assert_eq!(
+        e.to_string(),
+        "<memory>: truncated: the file ends inside the 4-byte magic number"
+    );
 }
 
 #[test]
@@ -95,7 +107,10 @@ fn truncated_data() {
     let full = idx_images(2, 3, 3);
     let e = images_err(&full[..full.len() - 1]);
     assert!(matches!(e, DataError::Truncated { .. }), "{e}");
-    assert_eq!(e.to_string(), "<memory>: truncated: the header promises 18 data bytes, the file has 17");
+    assert_eq!(
+        e.to_string(),
+        "<memory>: truncated: the header promises 18 data bytes, the file has 17"
+    );
 }
 
 #[test]
@@ -103,7 +118,17 @@ fn trailing_bytes() {
     let mut bytes = idx_images(2, 3, 3);
     bytes.extend_from_slice(&[1, 2]);
     let e = images_err(&bytes);
-    assert!(matches!(e, DataError::TrailingBytes { expected: 18, found: 20, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            DataError::TrailingBytes {
+                expected: 18,
+                found: 20,
+                ..
+            }
+        ),
+        "{e}"
+    );
     assert_eq!(
         e.to_string(),
         "<memory>: 2 trailing bytes: the header accounts for 18 bytes, the file has 20"
@@ -115,7 +140,16 @@ fn wrong_magic_number() {
     let mut bytes = idx_images(2, 3, 3);
     bytes[2] = 0x0d; // IDX floats
     let e = images_err(&bytes);
-    assert!(matches!(e, DataError::BadMagic { found: 0x0000_0d03, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            DataError::BadMagic {
+                found: 0x0000_0d03,
+                ..
+            }
+        ),
+        "{e}"
+    );
     assert_eq!(
         e.to_string(),
         "<memory>: wrong magic number 0x00000d03; expected IDX unsigned-byte images \
@@ -126,14 +160,36 @@ fn wrong_magic_number() {
 #[test]
 fn labels_file_given_as_images() {
     let e = images_err(&idx_labels(&[0, 1]));
-    assert!(matches!(e, DataError::BadMagic { found: 0x0000_0801, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            DataError::BadMagic {
+                found: 0x0000_0801,
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]
 fn images_file_given_as_labels() {
     let e = idx::from_bytes::<f32>(&idx_images(2, 1, 1), &idx_images(2, 1, 1)).unwrap_err();
-    assert!(matches!(e, DataError::BadMagic { found: 0x0000_0803, .. }), "{e}");
-    assert!(e.to_string().contains("expected IDX unsigned-byte labels (0x00000801)"), "{e}");
+    assert!(
+        matches!(
+            e,
+            DataError::BadMagic {
+                found: 0x0000_0803,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .contains("expected IDX unsigned-byte labels (0x00000801)"),
+        "{e}"
+    );
 }
 
 /// A header with these dimensions and no data.
@@ -179,17 +235,40 @@ fn dimensions_exceeding_the_file_length() {
 #[test]
 fn a_zero_image_dimension() {
     let e = images_err(&header([2, 0, 28]));
-    assert_eq!(e.to_string(), "<memory>: bad dimensions in header: image dimension 1 is 0");
+    assert_eq!(
+        e.to_string(),
+        "<memory>: bad dimensions in header: image dimension 1 is 0"
+    );
 }
 
 #[test]
 fn label_outside_the_class_count() {
     let e = idx::from_bytes::<f32>(&idx_images(3, 2, 2), &idx_labels(&[0, 10, 1])).unwrap_err();
-    assert!(matches!(e, DataError::LabelOutOfRange { index: 1, label: 10, classes: 10, .. }), "{e}");
-    assert_eq!(e.to_string(), "<memory>: label 10 of example 1 is out of range for 10 classes");
+    assert!(
+        matches!(
+            e,
+            DataError::LabelOutOfRange {
+                index: 1,
+                label: 10,
+                classes: 10,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "<memory>: label 10 of example 1 is out of range for 10 classes"
+    );
     // A loader for more classes (EMNIST) takes it.
-    let wide = IdxLoader { classes: 47, ..IdxLoader::default() };
-    assert!(wide.from_bytes::<f32>(&idx_images(3, 2, 2), &idx_labels(&[0, 10, 1])).is_ok());
+    let wide = IdxLoader {
+        classes: 47,
+        ..IdxLoader::default()
+    };
+    assert!(
+        wide.from_bytes::<f32>(&idx_images(3, 2, 2), &idx_labels(&[0, 10, 1]))
+            .is_ok()
+    );
 }
 
 #[test]
@@ -198,9 +277,22 @@ fn image_and_label_counts_must_agree() {
     fs::write(dir.join("images"), idx_images(3, 2, 2)).unwrap();
     fs::write(dir.join("labels"), idx_labels(&[0, 1])).unwrap();
     let e = idx::load::<f32>(dir.join("images"), dir.join("labels")).unwrap_err();
-    assert!(matches!(e, DataError::CountMismatch { image_count: 3, label_count: 2, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            DataError::CountMismatch {
+                image_count: 3,
+                label_count: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
     let msg = e.to_string();
-    assert!(msg.contains("images: 3 images, but ") && msg.contains("labels: 2 labels"), "{msg}");
+    assert!(
+        msg.contains("images: 3 images, but ") && msg.contains("labels: 2 labels"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -209,7 +301,10 @@ fn a_directory_where_a_file_was_expected() {
     fs::write(dir.join("labels"), idx_labels(&[0])).unwrap();
     let e = idx::load::<f32>(&dir, dir.join("labels")).unwrap_err();
     assert!(matches!(e, DataError::IsDirectory { .. }), "{e}");
-    assert_eq!(e.to_string(), format!("{}: is a directory; expected a file", dir.display()));
+    assert_eq!(
+        e.to_string(),
+        format!("{}: is a directory; expected a file", dir.display())
+    );
 }
 
 #[test]
@@ -217,7 +312,10 @@ fn a_missing_file_names_it() {
     let dir = temp_dir("idx_missing");
     let e = idx::load::<f32>(dir.join("nope"), dir.join("nope2")).unwrap_err();
     assert!(matches!(e, DataError::Io { .. }), "{e}");
-    assert!(e.to_string().starts_with(&format!("{}: cannot read: ", dir.join("nope").display())));
+    assert!(
+        e.to_string()
+            .starts_with(&format!("{}: cannot read: ", dir.join("nope").display()))
+    );
 }
 
 #[test]
@@ -234,7 +332,10 @@ fn an_empty_file_on_disk() {
 fn truncated_gzip_stream() {
     let z = gz(&idx_images(4, 8, 8));
     let e = images_err(&z[..z.len() / 2]);
-    assert!(matches!(e, DataError::Truncated { .. } | DataError::Gzip { .. }), "{e}");
+    assert!(
+        matches!(e, DataError::Truncated { .. } | DataError::Gzip { .. }),
+        "{e}"
+    );
 }
 
 #[test]
@@ -242,7 +343,10 @@ fn gzip_with_truncated_data_inside() {
     // A valid gzip stream whose content stops short of the header's promise.
     let full = idx_images(4, 8, 8);
     let e = images_err(&gz(&full[..full.len() - 5]));
-    assert_eq!(e.to_string(), "<memory>: truncated: the header promises 256 data bytes, the stream has 251");
+    assert_eq!(
+        e.to_string(),
+        "<memory>: truncated: the header promises 256 data bytes, the stream has 251"
+    );
 }
 
 #[test]
@@ -250,7 +354,17 @@ fn gzip_with_trailing_data_inside() {
     let mut full = idx_images(2, 3, 3);
     full.extend_from_slice(&[9; 5]);
     let e = images_err(&gz(&full));
-    assert!(matches!(e, DataError::TrailingBytes { expected: 18, found: 23, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            DataError::TrailingBytes {
+                expected: 18,
+                found: 23,
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -260,7 +374,10 @@ fn corrupt_gzip_data() {
     z[n - 8] ^= 0xff; // the CRC-32 of the content
     let e = images_err(&z);
     assert!(matches!(e, DataError::Gzip { .. }), "{e}");
-    assert!(e.to_string().starts_with("<memory>: corrupt gzip data: "), "{e}");
+    assert!(
+        e.to_string().starts_with("<memory>: corrupt gzip data: "),
+        "{e}"
+    );
 }
 
 #[test]
@@ -269,8 +386,14 @@ fn a_gzip_bomb_is_cut_at_the_limit() {
     let mut content = header([1, 4, 4]);
     content.resize(content.len() + (8 << 20), 0);
     let bomb = gz(&content);
-    let small = IdxLoader { max_bytes: 1 << 20, ..IdxLoader::default() };
+    let small = IdxLoader {
+        max_bytes: 1 << 20,
+        ..IdxLoader::default()
+    };
     let e = small.images::<f32>(&bomb, "<bomb>".as_ref()).unwrap_err();
     // One byte past the promise is kept; the rest is counted, up to the limit.
-    assert!(matches!(e, DataError::TrailingBytes { expected: 16, found, .. } if found == 17 + (1 << 20)), "{e}");
+    assert!(
+        matches!(e, DataError::TrailingBytes { expected: 16, found, .. } if found == 17 + (1 << 20)),
+        "{e}"
+    );
 }

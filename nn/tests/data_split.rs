@@ -11,18 +11,33 @@ use proptest::prelude::*;
 fn digits_split_is_stratified_and_partitions_the_set() {
     let ds = digits::load::<f32>();
     let s = Split::stratified(&ds, Fractions::default(), 1).unwrap();
-    let mut all: Vec<usize> = [&s.train_indices, &s.val_indices, &s.test_indices].into_iter().flatten().copied().collect();
+    let mut all: Vec<usize> = [&s.train_indices, &s.val_indices, &s.test_indices]
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
     all.sort_unstable();
-    assert_eq!(all, (0..1797).collect::<Vec<_>>(), "a partition: each index once");
+    assert_eq!(
+        all,
+        (0..1797).collect::<Vec<_>>(),
+        "a partition: each index once"
+    );
     let counts = ds.class_counts().unwrap();
     for (part, frac) in [(&s.train, 0.7), (&s.val, 0.15), (&s.test, 0.15)] {
         let c = part.class_counts().unwrap();
         for k in 0..10 {
             assert!(c[k] > 0, "class {k} missing from {}", part.name());
-            assert!((c[k] as f64 - counts[k] as f64 * frac).abs() <= 1.0, "{}: class {k}", part.name());
+            assert!(
+                (c[k] as f64 - counts[k] as f64 * frac).abs() <= 1.0,
+                "{}: class {k}",
+                part.name()
+            );
         }
     }
-    assert_eq!((s.train.name(), s.val.name(), s.test.name()), ("digits (train)", "digits (val)", "digits (test)"));
+    assert_eq!(
+        (s.train.name(), s.val.name(), s.test.name()),
+        ("digits (train)", "digits (val)", "digits (test)")
+    );
     // The parts hold the rows their indices name.
     assert_eq!(s.val.features().row(3), ds.features().row(s.val_indices[3]));
     assert!(s.test_indices.windows(2).all(|w| w[0] < w[1]));
@@ -34,7 +49,10 @@ fn same_seed_same_split_different_seed_different_split() {
     let a = Split::stratified(&ds, Fractions::default(), 7).unwrap();
     let b = Split::stratified(&ds, Fractions::default(), 7).unwrap();
     let c = Split::stratified(&ds, Fractions::default(), 8).unwrap();
-    assert_eq!((&a.train_indices, &a.val_indices, &a.test_indices), (&b.train_indices, &b.val_indices, &b.test_indices));
+    assert_eq!(
+        (&a.train_indices, &a.val_indices, &a.test_indices),
+        (&b.train_indices, &b.val_indices, &b.test_indices)
+    );
     assert_ne!(a.val_indices, c.val_indices);
     assert_ne!(a.test_indices, c.test_indices);
 }
@@ -57,7 +75,10 @@ fn toy(labels: Vec<usize>, classes: usize) -> Dataset<f32> {
 fn a_class_too_small_for_every_part_is_an_error() {
     let e = Split::stratified(&toy(vec![0, 0, 0, 1, 1], 2), Fractions::default(), 0).unwrap_err();
     assert!(matches!(e, DataError::Invalid { .. }));
-    assert_eq!(e.to_string(), "toy: class 1 has 2 examples; a stratified split into 3 parts needs at least 3");
+    assert_eq!(
+        e.to_string(),
+        "toy: class 1 has 2 examples; a stratified split into 3 parts needs at least 3"
+    );
     // Two parts need two each.
     assert!(Split::stratified(&toy(vec![0, 0, 1, 1], 2), Fractions::new(0.5, 0.5, 0.0), 0).is_ok());
 }
@@ -65,7 +86,12 @@ fn a_class_too_small_for_every_part_is_an_error() {
 #[test]
 fn bad_fractions_are_an_error() {
     let ds = toy(vec![0; 9], 1);
-    for f in [Fractions::new(0.5, 0.5, 0.5), Fractions::new(0.0, 0.5, 0.5), Fractions::new(1.2, -0.1, -0.1), Fractions::new(f64::NAN, 0.5, 0.5)] {
+    for f in [
+        Fractions::new(0.5, 0.5, 0.5),
+        Fractions::new(0.0, 0.5, 0.5),
+        Fractions::new(1.2, -0.1, -0.1),
+        Fractions::new(f64::NAN, 0.5, 0.5),
+    ] {
         let e = Split::stratified(&ds, f, 0).unwrap_err();
         assert!(e.to_string().starts_with("toy: split fractions "), "{e}");
     }
@@ -73,7 +99,14 @@ fn bad_fractions_are_an_error() {
 
 #[test]
 fn attribute_labels_cannot_be_stratified() {
-    let ds = Dataset::new("attrs", Array2::<f32>::zeros((3, 1)), Labels::Attributes(Array2::zeros((3, 2))), 2, vec![1]).unwrap();
+    let ds = Dataset::new(
+        "attrs",
+        Array2::<f32>::zeros((3, 1)),
+        Labels::Attributes(Array2::zeros((3, 2))),
+        2,
+        vec![1],
+    )
+    .unwrap();
     let e = Split::stratified(&ds, Fractions::default(), 0).unwrap_err();
     assert!(e.to_string().contains("needs class labels"), "{e}");
 }
@@ -137,7 +170,10 @@ fn batches_cover_the_set_once_per_epoch_and_reshuffle() {
 #[test]
 fn drop_last_skips_the_short_batch_and_no_shuffle_keeps_order() {
     let ds = toy(vec![0; 10], 1);
-    let mut b = Batches::new(&ds, 4, 0).unwrap().drop_last(true).shuffle(false);
+    let mut b = Batches::new(&ds, 4, 0)
+        .unwrap()
+        .drop_last(true)
+        .shuffle(false);
     let mut seen = Vec::new();
     while let Some(batch) = b.next_batch() {
         assert_eq!(batch.x.nrows(), 4);
@@ -160,7 +196,14 @@ fn a_batch_larger_than_the_set_is_the_whole_set() {
 #[test]
 fn attribute_batches_carry_their_rows() {
     let attrs = ndarray::array![[0u8, 1], [1, 1], [1, 0]];
-    let ds = Dataset::new("attrs", Array2::<f64>::from_shape_fn((3, 1), |(i, _)| i as f64), Labels::Attributes(attrs.clone()), 2, vec![1]).unwrap();
+    let ds = Dataset::new(
+        "attrs",
+        Array2::<f64>::from_shape_fn((3, 1), |(i, _)| i as f64),
+        Labels::Attributes(attrs.clone()),
+        2,
+        vec![1],
+    )
+    .unwrap();
     let mut b = Batches::new(&ds, 2, 5).unwrap();
     while let Some(batch) = b.next_batch() {
         assert!(batch.labels.is_empty());
@@ -185,11 +228,34 @@ fn dataset_checks_its_parts() {
     let e = Dataset::new("d", x.clone(), Labels::Classes(vec![0]), 2, vec![4]).unwrap_err();
     assert_eq!(e.to_string(), "d: 1 labels for 2 rows of features");
     let e = Dataset::new("d", x.clone(), Labels::Classes(vec![0, 1]), 2, vec![3]).unwrap_err();
-    assert_eq!(e.to_string(), "d: feature shape [3] does not give 4 columns");
-    let e = Dataset::new("d", x.clone(), Labels::Attributes(ndarray::array![[0, 2], [1, 1]]), 2, vec![4]).unwrap_err();
-    assert_eq!(e.to_string(), "d: attribute (0, 1) is 2; attributes are 0 or 1");
-    let e = Dataset::new("d", x, Labels::Attributes(Array2::zeros((2, 3))), 2, vec![2, 2]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "d: feature shape [3] does not give 4 columns"
+    );
+    let e = Dataset::new(
+        "d",
+        x.clone(),
+        Labels::Attributes(ndarray::array![[0, 2], [1, 1]]),
+        2,
+        vec![4],
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "d: attribute (0, 1) is 2; attributes are 0 or 1"
+    );
+    let e = Dataset::new(
+        "d",
+        x,
+        Labels::Attributes(Array2::zeros((2, 3))),
+        2,
+        vec![2, 2],
+    )
+    .unwrap_err();
     assert_eq!(e.to_string(), "d: 3 attribute columns for 2 classes");
     let e = toy(vec![0, 1], 2).try_subset(&[0, 2]).unwrap_err();
-    assert_eq!(e.to_string(), "toy: subset index 2 is out of range for 2 examples");
+    assert_eq!(
+        e.to_string(),
+        "toy: subset index 2 is out of range for 2 examples"
+    );
 }

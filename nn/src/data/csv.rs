@@ -195,7 +195,10 @@ pub(crate) fn parse<F: Float>(bytes: &[u8], file: &Path, opts: &CsvOptions) -> R
     };
     let name = file.display().to_string();
     if width < 2 {
-        return Err(DataError::invalid(&name, "no feature columns, only the label"));
+        return Err(DataError::invalid(
+            &name,
+            "no feature columns, only the label",
+        ));
     }
     let classes = match opts.classes {
         Some(k) => k,
@@ -221,7 +224,13 @@ fn check_label_column(col: usize, width: usize, file: &Path) -> Result<()> {
     })
 }
 
-fn cell_error(cell: &[u8], file: &Path, line: usize, column: usize, expected: &'static str) -> DataError {
+fn cell_error(
+    cell: &[u8],
+    file: &Path,
+    line: usize,
+    column: usize,
+    expected: &'static str,
+) -> DataError {
     let mut shown: String = String::from_utf8_lossy(cell).chars().take(40).collect();
     if cell.len() > 40 {
         shown.push('…');
@@ -258,7 +267,13 @@ fn label(
         .and_then(|s| s.parse::<f64>().ok())
         .filter(|v| *v >= 0.0 && v.fract() == 0.0);
     let Some(v) = value else {
-        return Err(cell_error(cell, file, line, column, "a class label (a non-negative integer)"));
+        return Err(cell_error(
+            cell,
+            file,
+            line,
+            column,
+            "a class label (a non-negative integer)",
+        ));
     };
     let limit = classes.unwrap_or(MAX_INFERRED_CLASSES);
     if v >= limit as f64 {

@@ -199,7 +199,10 @@ impl<F: Clone> Dataset<F> {
     pub fn image(&self, i: usize) -> ArrayViewD<'_, F> {
         let n = self.len();
         if i >= n {
-            panic!("{}: example {i} is out of range for {n} examples", self.name);
+            panic!(
+                "{}: example {i} is out of range for {n} examples",
+                self.name
+            );
         }
         match self
             .features

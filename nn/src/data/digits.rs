@@ -45,7 +45,11 @@ pub fn load<F: Float>() -> Dataset<F> {
         classes: Some(10),
         feature_shape: Some(vec![8, 8]),
     };
-    match parse(CSV.as_bytes(), Path::new("data/digits.csv (embedded)"), &opts) {
+    match parse(
+        CSV.as_bytes(),
+        Path::new("data/digits.csv (embedded)"),
+        &opts,
+    ) {
         Ok(ds) => ds.with_name("digits"),
         // The embedded file is fixed at compile time and a test parses it.
         Err(e) => panic!("{e}"),

@@ -264,10 +264,7 @@ impl fmt::Display for DataError {
                 cell,
                 expected,
                 ..
-            } => write!(
-                f,
-                "{file}:{line}:{column}: cell {cell:?} is not {expected}"
-            ),
+            } => write!(f, "{file}:{line}:{column}: cell {cell:?} is not {expected}"),
             DataError::Ragged {
                 line,
                 found,

@@ -297,7 +297,11 @@ impl IdxLoader {
         for i in 0..ndims {
             let mut d = [0u8; 4];
             r.read_exact(&mut d).map_err(|e| {
-                stream_error(e, file, &format!("dimension {} of {ndims} in the header", i + 1))
+                stream_error(
+                    e,
+                    file,
+                    &format!("dimension {} of {ndims} in the header", i + 1),
+                )
             })?;
             dims.push(u32::from_be_bytes(d) as usize);
         }
@@ -313,7 +317,10 @@ impl IdxLoader {
             None => Err(DataError::dims(file, format!("{shown} overflows"))),
             Some(s) if s > self.max_bytes => Err(DataError::dims(
                 file,
-                format!("{shown} = {s} bytes is more than the limit of {}", self.max_bytes),
+                format!(
+                    "{shown} = {s} bytes is more than the limit of {}",
+                    self.max_bytes
+                ),
             )),
             Some(s) => Ok((dims, s)),
         }

@@ -56,7 +56,9 @@ impl Fractions {
 
     fn check(&self, name: &str) -> Result<()> {
         let Fractions { train, val, test } = *self;
-        let ok = [train, val, test].iter().all(|f| f.is_finite() && *f >= 0.0)
+        let ok = [train, val, test]
+            .iter()
+            .all(|f| f.is_finite() && *f >= 0.0)
             && train > 0.0
             && (train + val + test - 1.0).abs() < 1e-9;
         if ok {
