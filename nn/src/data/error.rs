@@ -44,6 +44,15 @@ pub enum DataError {
         /// The path.
         file: PathBuf,
     },
+    /// The file is longer than the loader's limit; nothing was read.
+    TooLarge {
+        /// The path.
+        file: PathBuf,
+        /// The file's length in bytes.
+        size: u64,
+        /// The loader's limit in bytes.
+        limit: u64,
+    },
     /// The file ends before the data its header (or record size) promises.
     Truncated {
         /// The path.
@@ -171,6 +180,7 @@ impl DataError {
             DataError::Io { file, .. }
             | DataError::IsDirectory { file }
             | DataError::Empty { file }
+            | DataError::TooLarge { file, .. }
             | DataError::Truncated { file, .. }
             | DataError::BadMagic { file, .. }
             | DataError::BadDimensions { file, .. }
@@ -217,6 +227,10 @@ impl fmt::Display for DataError {
                 write!(f, "{file}: is a directory; expected a file")
             }
             DataError::Empty { .. } => write!(f, "{file}: empty: there is no data to load"),
+            DataError::TooLarge { size, limit, .. } => write!(
+                f,
+                "{file}: {size} bytes is more than this loader's limit of {limit} bytes"
+            ),
             DataError::Truncated { detail, .. } => write!(f, "{file}: truncated: {detail}"),
             DataError::BadMagic {
                 expected, found, ..

@@ -21,13 +21,11 @@ pub(crate) fn read(path: &Path, max_len: u64) -> Result<Vec<u8>> {
         });
     }
     if meta.len() > max_len {
-        return Err(DataError::dims(
-            path,
-            format!(
-                "the file is {} bytes, more than this loader's limit of {max_len}",
-                meta.len()
-            ),
-        ));
+        return Err(DataError::TooLarge {
+            file: path.to_path_buf(),
+            size: meta.len(),
+            limit: max_len,
+        });
     }
     let bytes = fs::read(path).map_err(io)?;
     if bytes.is_empty() {

@@ -30,7 +30,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use autograd::Float;
-use flate2::read::GzDecoder;
+use flate2::read::MultiGzDecoder;
 use ndarray::Array2;
 
 use crate::data::dataset::{Dataset, Labels};
@@ -224,7 +224,9 @@ impl IdxLoader {
             });
         }
         if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut gz = GzDecoder::new(bytes);
+            // Multi-member: `cat a.gz b.gz` is valid gzip, and bytes after the
+            // last member are an error, not silently ignored.
+            let mut gz = MultiGzDecoder::new(bytes);
             let (dims, size) = self.header(&mut gz, file, expected, ndims_ok)?;
             // Read at most one byte past the promise: memory stays bounded
             // by the (capped) header whatever the stream would inflate to.
