@@ -1,6 +1,10 @@
 //! The stratified split (every class in every part, reproducible from a
 //! seed) and the mini-batch iterator (seeded reshuffles, drop_last).
 
+#[rustfmt::skip]
+#[path = "../../autograd/tests/support/caller.rs"]
+mod caller;
+
 use std::collections::BTreeSet;
 
 use ndarray::Array2;
@@ -258,4 +262,14 @@ fn dataset_checks_its_parts() {
         e.to_string(),
         "toy: subset index 2 is out of range for 2 examples"
     );
+}
+
+#[test]
+fn panicking_forms_report_the_callers_line() {
+    let ds = toy(vec![0, 1], 2);
+    assert_panics_here!(
+        ds.subset(&[0, 5]),
+        "toy: subset index 5 is out of range for 2 examples"
+    );
+    assert_panics_here!(ds.image(2), "toy: example 2 is out of range for 2 examples");
 }
