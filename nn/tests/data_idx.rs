@@ -187,9 +187,25 @@ fn header(dims: [u32; 3]) -> Vec<u8> {
 
 #[test]
 fn dimensions_whose_product_overflows() {
-    // u32::MAX³ overflows u64.
-    let e = images_err(&header([u32::MAX; 3]));
+    // One image of u32::MAX³ bytes: the product overflows u64.
+    let mut bytes = vec![0, 0, 8, 4];
+    for d in [1, u32::MAX, u32::MAX, u32::MAX] {
+        bytes.extend_from_slice(&d.to_be_bytes());
+    }
+    let e = images_err(&bytes);
     assert!(matches!(e, DataError::BadDimensions { .. }), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "<memory>: bad dimensions in header: one image of 4294967295×4294967295×4294967295 overflows"
+    );
+    // With a limit that lets any image through, the count tips the total over.
+    let huge = IdxLoader {
+        max_bytes: u64::MAX,
+        ..IdxLoader::default()
+    };
+    let e = huge
+        .images::<f32>(&header([u32::MAX; 3]), "<memory>".as_ref())
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "<memory>: bad dimensions in header: 4294967295×4294967295×4294967295 overflows"
@@ -341,5 +357,33 @@ fn a_file_over_the_limit_is_not_read() {
             "{}: 78416 bytes is more than this loader's limit of 66536 bytes",
             dir.join("images").display()
         )
+    );
+}
+
+/// Found by `cargo fuzz run idx`: with a count of 0 the total is 0, but
+/// the product of the image dimensions alone overflowed (a panic in
+/// debug builds, a wrapped shape in release).
+#[test]
+fn zero_images_whose_dimensions_overflow() {
+    let mut bytes = vec![0, 0, 8, 5];
+    for d in [0u32, 2, 0xfcdb_0000, 29, 0xdb00_0000] {
+        bytes.extend_from_slice(&d.to_be_bytes());
+    }
+    let e = idx::from_bytes::<f32>(&bytes, &idx_labels(&[])).unwrap_err();
+    assert!(matches!(e, DataError::BadDimensions { .. }), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "<memory>: bad dimensions in header: one image of 2×4242210816×29×3674210304 overflows"
+    );
+}
+
+/// A count of 0 does not excuse an image larger than the limit.
+#[test]
+fn zero_images_larger_than_the_limit() {
+    let e = idx::from_bytes::<f32>(&header([0, 1 << 20, 1 << 20]), &idx_labels(&[])).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "<memory>: bad dimensions in header: one image of 1048576×1048576 = 1099511627776 \
+         bytes is more than the limit of 1073741824"
     );
 }

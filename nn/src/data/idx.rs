@@ -176,7 +176,7 @@ impl IdxLoader {
                 format!("image dimension {} is 0", i + 1),
             ));
         }
-        // Checked by `payload`: the product of all dimensions fits.
+        // Checked by `header`: one image's size fits within the limit.
         let d: usize = shape.iter().product();
         // One lookup per byte: the conversion costs less than the read.
         let table: [F; 256] = std::array::from_fn(|b| F::of(b as f64));
@@ -307,20 +307,46 @@ impl IdxLoader {
             })?;
             dims.push(u32::from_be_bytes(d) as usize);
         }
-        let shown = dims
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join("×");
-        let size = dims
-            .iter()
-            .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64));
-        match size {
-            None => Err(DataError::dims(file, format!("{shown} overflows"))),
+        let show = |ds: &[usize]| {
+            ds.iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join("×")
+        };
+        let product = |ds: &[usize]| {
+            ds.iter()
+                .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64))
+        };
+        // One item (an image) first: with a count of 0 the total is 0
+        // whatever the other dimensions are, and they still become the
+        // feature shape, so they must fit on their own.
+        let item = &dims[1..];
+        match product(item) {
+            None => {
+                return Err(DataError::dims(
+                    file,
+                    format!("one image of {} overflows", show(item)),
+                ));
+            }
+            Some(s) if s > self.max_bytes => {
+                return Err(DataError::dims(
+                    file,
+                    format!(
+                        "one image of {} = {s} bytes is more than the limit of {}",
+                        show(item),
+                        self.max_bytes
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+        match product(&dims) {
+            None => Err(DataError::dims(file, format!("{} overflows", show(&dims)))),
             Some(s) if s > self.max_bytes => Err(DataError::dims(
                 file,
                 format!(
-                    "{shown} = {s} bytes is more than the limit of {}",
+                    "{} = {s} bytes is more than the limit of {}",
+                    show(&dims),
                     self.max_bytes
                 ),
             )),
