@@ -344,7 +344,7 @@ fn a_file_over_the_limit_is_not_read() {
         matches!(
             e,
             DataError::TooLarge {
-                size: 78416,
+                size: Some(78416),
                 limit: 66536,
                 ..
             }
@@ -385,5 +385,32 @@ fn zero_images_larger_than_the_limit() {
         e.to_string(),
         "<memory>: bad dimensions in header: one image of 1048576×1048576 = 1099511627776 \
          bytes is more than the limit of 1073741824"
+    );
+}
+
+/// A device or pipe reports a length of 0 and never ends: the read itself
+/// must stop at the limit, not trust the metadata.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_endless_file_is_cut_at_the_limit() {
+    let small = IdxLoader {
+        max_bytes: 1000,
+        ..IdxLoader::default()
+    };
+    let e = small.load::<f32>("/dev/zero", "/dev/zero").unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DataError::TooLarge {
+                size: None,
+                limit: 66536,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "/dev/zero: more than 66536 bytes, this loader's limit"
     );
 }

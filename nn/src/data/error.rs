@@ -48,8 +48,9 @@ pub enum DataError {
     TooLarge {
         /// The path.
         file: PathBuf,
-        /// The file's length in bytes.
-        size: u64,
+        /// The file's length in bytes, if its metadata gives one (a
+        /// device or a pipe does not: it is cut at the limit).
+        size: Option<u64>,
         /// The loader's limit in bytes.
         limit: u64,
     },
@@ -227,10 +228,17 @@ impl fmt::Display for DataError {
                 write!(f, "{file}: is a directory; expected a file")
             }
             DataError::Empty { .. } => write!(f, "{file}: empty: there is no data to load"),
-            DataError::TooLarge { size, limit, .. } => write!(
+            DataError::TooLarge {
+                size: Some(size),
+                limit,
+                ..
+            } => write!(
                 f,
                 "{file}: {size} bytes is more than this loader's limit of {limit} bytes"
             ),
+            DataError::TooLarge {
+                size: None, limit, ..
+            } => write!(f, "{file}: more than {limit} bytes, this loader's limit"),
             DataError::Truncated { detail, .. } => write!(f, "{file}: truncated: {detail}"),
             DataError::BadMagic {
                 expected, found, ..
