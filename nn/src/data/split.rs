@@ -4,9 +4,10 @@
 //! caller, then dealt into the three parts: `round(n·val)` and
 //! `round(n·test)` examples, at least one each when that fraction is
 //! positive, the rest to training. So every class appears in every
-//! non-empty part, and each part's class proportions match the whole to
-//! within one example per class. The same seed gives the same indices;
-//! each part's indices are listed in ascending order (batching shuffles).
+//! non-empty part, and (with the default fractions) each part holds each
+//! class's share to within 1.5 examples: rounding, plus the at-least-one
+//! rule for small classes. The same seed gives the same indices; each
+//! part's indices are listed in ascending order (batching shuffles).
 //!
 //! The default fractions are 0.7 / 0.15 / 0.15 ([`Fractions::default`]).
 //!
