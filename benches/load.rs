@@ -6,7 +6,9 @@
 //! pixels (a blob of ink on a zero background, so gzip shrinks them about
 //! as much as the real files). Criterion times each contestant; then the
 //! contestants run in alternation (as `paired` does, see there why) and
-//! the median per-round ratio to the read is printed.
+//! the median per-round ratios are printed, to the read and to the floor
+//! of any loader that returns f32: the read plus widening each byte
+//! (which writes four times the bytes read, into fresh memory).
 //!
 //! `cargo bench -p benches --bench load`
 
@@ -107,11 +109,20 @@ fn main() {
 
     // Paired: each round times every contestant once, in rotated order.
     type Contestant<'a> = (&'a str, Box<dyn Fn() + 'a>);
-    let contestants: [Contestant; 4] = [
+    let contestants: [Contestant; 5] = [
         (
             "fs::read raw",
             Box::new(|| {
                 black_box(read_both(&f.images, &f.labels));
+            }),
+        ),
+        (
+            "read+to_f32",
+            Box::new(|| {
+                // The floor for any loader returning f32: read, then widen.
+                let raw = std::fs::read(&f.images).unwrap();
+                let x: Vec<f32> = raw.iter().map(|&b| f32::from(b)).collect();
+                black_box((x, std::fs::read(&f.labels).unwrap()));
             }),
         ),
         (
@@ -146,11 +157,27 @@ fn main() {
             }
         }
     }
-    println!("paired, {rounds} rounds: median time and median per-round ratio to fs::read raw");
+    println!(
+        "paired, {rounds} rounds: median time; median per-round ratios to fs::read raw \
+         and to read+to_f32"
+    );
+    let ratio = |k: usize, floor: usize| {
+        median(
+            times[k]
+                .iter()
+                .zip(&times[floor])
+                .map(|(t, r)| t / r)
+                .collect(),
+        )
+    };
     for (k, (name, _)) in contestants.iter().enumerate() {
-        let ratios = times[k].iter().zip(&times[0]).map(|(t, r)| t / r).collect();
         let t = median(times[k].clone());
-        println!("  {name:<13} {:8.2} ms  {:6.2}×", t * 1e3, median(ratios));
+        println!(
+            "  {name:<13} {:8.2} ms  {:6.2}×  {:6.2}×",
+            t * 1e3,
+            ratio(k, 0),
+            ratio(k, 1)
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -166,11 +166,10 @@ fn decode<F: Float>(
             });
         }
     }
-    let table: [F; 256] = std::array::from_fn(|b| F::of(b as f64));
     pixels.reserve(bytes.len() / RECORD * PIXELS);
     for record in bytes.chunks_exact(RECORD) {
         labels.push(usize::from(record[0]));
-        pixels.extend(record[1..].iter().map(|&b| table[usize::from(b)]));
+        pixels.extend(record[1..].iter().map(|&b| F::of(f64::from(b))));
     }
     Ok(())
 }

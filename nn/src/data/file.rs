@@ -32,7 +32,9 @@ pub(crate) fn read(path: &Path, max_len: u64) -> Result<Vec<u8>> {
     if meta.len() > max_len {
         return Err(too_large(Some(meta.len())));
     }
-    let mut bytes = Vec::new();
+    // Sized by the metadata (checked against the limit above) plus the one
+    // byte that proves the end, as `fs::read` does: no regrowth.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     (&mut file)
         .take(max_len.saturating_add(1))
         .read_to_end(&mut bytes)

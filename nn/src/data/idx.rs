@@ -178,9 +178,7 @@ impl IdxLoader {
         }
         // Checked by `header`: one image's size fits within the limit.
         let d: usize = shape.iter().product();
-        // One lookup per byte: the conversion costs less than the read.
-        let table: [F; 256] = std::array::from_fn(|b| F::of(b as f64));
-        let pixels: Vec<F> = data.iter().map(|&b| table[usize::from(b)]).collect();
+        let pixels: Vec<F> = data.iter().map(|&b| F::of(f64::from(b))).collect();
         match Array2::from_shape_vec((n, d), pixels) {
             Ok(x) => Ok((x, shape)),
             Err(e) => Err(DataError::dims(file, e.to_string())),
