@@ -86,6 +86,7 @@
 
 pub mod check;
 pub mod ctx;
+pub mod data;
 pub mod init;
 pub mod layers;
 pub mod losses;
