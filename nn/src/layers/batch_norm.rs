@@ -320,9 +320,22 @@ impl<F: Float> Module<F> for BatchNorm<F> {
         };
         Ok(x_hat * ctx.param(&self.gamma) + ctx.param(&self.beta))
     }
-    fn buffers(&self) -> Vec<Array2<F>> {
+    /// `"{name}.running_mean"` and `"{name}.running_var"`, each 1×n.
+    fn named_buffers(&self) -> Vec<(String, Array2<F>)> {
         let running = self.running.borrow();
-        vec![running.mean.clone(), running.var.clone()]
+        vec![
+            (format!("{}.running_mean", self.name), running.mean.clone()),
+            (format!("{}.running_var", self.name), running.var.clone()),
+        ]
+    }
+    /// The running mean and variance, in that order.
+    fn set_buffers(&self, values: &[Array2<F>]) -> Result<()> {
+        crate::module::check_buffers(&self.describe(), &self.named_buffers(), values)?;
+        *self.running.borrow_mut() = Running {
+            mean: values[0].clone(),
+            var: values[1].clone(),
+        };
+        Ok(())
     }
     fn params(&self) -> Vec<&Param<F>> {
         vec![&self.gamma, &self.beta]
