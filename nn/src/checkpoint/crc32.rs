@@ -67,7 +67,10 @@ mod tests {
         // The catalogue's check value for CRC-32/ISO-HDLC, and zlib.crc32 of these.
         assert_eq!(crc(b"123456789"), 0xCBF4_3926);
         assert_eq!(crc(b""), 0);
-        assert_eq!(crc(b"The quick brown fox jumps over the lazy dog"), 0x414F_A339);
+        assert_eq!(
+            crc(b"The quick brown fox jumps over the lazy dog"),
+            0x414F_A339
+        );
     }
 
     #[test]

@@ -160,7 +160,10 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, CheckpointError> {
 /// # Errors
 /// [`CheckpointError::Io`] if the file cannot be written (the old one is
 /// then intact).
-pub fn save<F: Float, M: Module<F> + ?Sized>(model: &M, path: &Path) -> Result<(), CheckpointError> {
+pub fn save<F: Float, M: Module<F> + ?Sized>(
+    model: &M,
+    path: &Path,
+) -> Result<(), CheckpointError> {
     let bytes = encode_with(model, &[], BTreeMap::new(), MODEL_FORMAT)?;
     write_atomic(path, &bytes)
 }

@@ -175,7 +175,11 @@ impl<F: Float> TrainingCheckpoint<F> {
     /// # Errors
     /// As [`to_bytes`](Self::to_bytes), and [`CheckpointError::Io`] if the
     /// file cannot be written (the old one is then intact).
-    pub fn save<M: Module<F> + ?Sized>(&self, model: &M, path: &Path) -> Result<(), CheckpointError> {
+    pub fn save<M: Module<F> + ?Sized>(
+        &self,
+        model: &M,
+        path: &Path,
+    ) -> Result<(), CheckpointError> {
         write_atomic(path, &self.to_bytes(model)?)
     }
 
@@ -188,7 +192,10 @@ impl<F: Float> TrainingCheckpoint<F> {
     /// `Checksum` for a damaged file or one [`save`](crate::save()) wrote;
     /// `MissingTensor`, `ExtraTensor`, `Shape`, `Dtype` naming the tensor;
     /// `Metadata` naming an entry that is missing or unparsable.
-    pub fn load<M: Module<F> + ?Sized>(model: &mut M, path: &Path) -> Result<Self, CheckpointError> {
+    pub fn load<M: Module<F> + ?Sized>(
+        model: &mut M,
+        path: &Path,
+    ) -> Result<Self, CheckpointError> {
         Self::from_bytes(model, &read_file(path)?)
     }
 
@@ -238,7 +245,10 @@ fn read_states<F: Float>(file: &Decoded) -> Result<BTreeMap<String, State<F>>, C
                 break;
             };
             let Some(x) = parse_f64(v) else {
-                return Err(CheckpointError::metadata(mk.clone(), format!("{v:?} is not a float")));
+                return Err(CheckpointError::metadata(
+                    mk.clone(),
+                    format!("{v:?} is not a float"),
+                ));
             };
             state.scalars.insert(name.to_string(), x);
         }
