@@ -206,3 +206,51 @@ pub fn load<F: Float, M: Module<F> + ?Sized>(
     let values = read_model(model, &file, allow_state)?;
     apply(model, values)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Sequential;
+    use crate::layers::BatchNorm;
+    use ndarray::array;
+
+    /// A file with batch norm `bn1` over 2 columns whose running mean is `mean`.
+    fn file_with_mean(mean: &Array2<f64>, with_var: bool) -> Decoded {
+        let (g, b, v) = (array![[1.0, 1.0]], array![[0.0, 0.0]], array![[2.0, 3.0]]);
+        let mut tensors = vec![
+            ("param/0:bn1.gamma".to_string(), &g),
+            ("param/1:bn1.beta".to_string(), &b),
+            ("buffer/0:bn1.running_mean".to_string(), mean),
+        ];
+        if with_var {
+            tensors.push(("buffer/1:bn1.running_var".to_string(), &v));
+        }
+        let meta = BTreeMap::from([(FORMAT_KEY.to_string(), MODEL_FORMAT.to_string())]);
+        decode(&encode(&tensors, meta).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn buffers_are_checked_by_name_and_shape_like_parameters() {
+        let seq = Sequential::new().push(BatchNorm::<f64>::new("bn1", 2));
+        let Err(e) = read_model(&seq, &file_with_mean(&array![[0.5, 0.5, 0.5]], true), false)
+        else {
+            panic!("a 1×3 running mean was accepted");
+        };
+        assert!(
+            matches!(&e, CheckpointError::Shape { name, .. } if name == "buffer/0:bn1.running_mean"),
+            "{e}"
+        );
+        let Err(e) = read_model(&seq, &file_with_mean(&array![[0.5, 0.5]], false), false) else {
+            panic!("a missing running variance was accepted");
+        };
+        assert!(
+            matches!(&e, CheckpointError::MissingTensor { name } if name == "buffer/1:bn1.running_var"),
+            "{e}"
+        );
+
+        let mut seq = seq;
+        let values = read_model(&seq, &file_with_mean(&array![[0.5, -0.5]], true), false).unwrap();
+        apply(&mut seq, values).unwrap();
+        assert_eq!(seq.buffers(), [array![[0.5, -0.5]], array![[2.0, 3.0]]]);
+    }
+}

@@ -140,7 +140,7 @@ impl<F: Float> BatchNorm<F> {
     /// use nn::layers::BatchNorm;
     /// let bn = BatchNorm::<f64>::new("bn", 3);
     /// assert_eq!(bn.gamma().name(), "bn.gamma");
-    /// assert_eq!(bn.gamma().value(), &ndarray::Array2::ones((1, 3)));
+    /// assert_eq!(bn.gamma().value(), &ndarray::Array2::<f64>::ones((1, 3)));
     /// ```
     pub fn gamma(&self) -> &Param<F> {
         &self.gamma
@@ -152,7 +152,7 @@ impl<F: Float> BatchNorm<F> {
     /// use nn::layers::BatchNorm;
     /// let bn = BatchNorm::<f64>::new("bn", 3);
     /// assert_eq!(bn.beta().name(), "bn.beta");
-    /// assert_eq!(bn.beta().value(), &ndarray::Array2::zeros((1, 3)));
+    /// assert_eq!(bn.beta().value(), &ndarray::Array2::<f64>::zeros((1, 3)));
     /// ```
     pub fn beta(&self) -> &Param<F> {
         &self.beta
@@ -163,7 +163,7 @@ impl<F: Float> BatchNorm<F> {
     /// ```
     /// use nn::layers::BatchNorm;
     /// let bn = BatchNorm::<f64>::new("bn", 3);
-    /// assert_eq!(bn.running_mean(), ndarray::Array2::zeros((1, 3)));
+    /// assert_eq!(bn.running_mean(), ndarray::Array2::<f64>::zeros((1, 3)));
     /// ```
     pub fn running_mean(&self) -> Array2<F> {
         self.running.borrow().mean.clone()
@@ -175,7 +175,7 @@ impl<F: Float> BatchNorm<F> {
     /// ```
     /// use nn::layers::BatchNorm;
     /// let bn = BatchNorm::<f64>::new("bn", 3);
-    /// assert_eq!(bn.running_var(), ndarray::Array2::ones((1, 3)));
+    /// assert_eq!(bn.running_var(), ndarray::Array2::<f64>::ones((1, 3)));
     /// ```
     pub fn running_var(&self) -> Array2<F> {
         self.running.borrow().var.clone()
