@@ -92,7 +92,7 @@ pub trait Module<F: Float> {
     /// Records this module's computation on `ctx`'s tape.
     ///
     /// # Errors
-    /// An [`Error`](autograd::Error) naming the module when it cannot take `x` (a width it
+    /// An [`Error`] naming the module when it cannot take `x` (a width it
     /// was not built for, a training batch batch norm cannot normalize,
     /// dropout without an RNG, …). State is not touched on an error.
     fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>>;
@@ -162,7 +162,7 @@ pub trait Module<F: Float> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Shape`](autograd::Error::Shape) naming the module if the
+    /// [`Error::Shape`] naming the module if the
     /// number of values or any shape differs from `named_buffers`. The
     /// default (no buffers) accepts only an empty slice.
     fn set_buffers(&self, values: &[Array2<F>]) -> Result<()> {

@@ -450,3 +450,52 @@ fn a_run_directory_starts_empty_and_keeps_best_and_last_apart() {
     assert_eq!(names, ["best.safetensors", "last.safetensors"]);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn set_buffers_on_a_container_is_all_or_nothing() {
+    use nn::layers::BatchNorm;
+    let seq = Sequential::new()
+        .push(BatchNorm::<f64>::new("bn1", 2))
+        .push(BatchNorm::<f64>::new("bn2", 3));
+    let names: Vec<String> = seq.named_buffers().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            "bn1.running_mean",
+            "bn1.running_var",
+            "bn2.running_mean",
+            "bn2.running_var"
+        ]
+    );
+    let good = [
+        array![[1.0, 2.0]],
+        array![[3.0, 4.0]],
+        array![[5.0, 6.0, 7.0]],
+        array![[8.0, 9.0, 10.0]],
+    ];
+    let mut bad = good.clone();
+    bad[3] = array![[8.0, 9.0]];
+    let e = seq.set_buffers(&bad).unwrap_err();
+    assert!(e.to_string().contains("bn2.running_var"), "{e}");
+    assert_eq!(
+        seq.buffers()[0],
+        array![[0.0, 0.0]],
+        "the first layer was changed"
+    );
+    assert!(seq.set_buffers(&good[..3]).is_err());
+    seq.set_buffers(&good).unwrap();
+    assert_eq!(seq.buffers(), good);
+}
+
+#[test]
+fn a_best_epoch_writes_best_before_last() {
+    let dir = scratch("order");
+    let run = RunDir::create(&dir).unwrap();
+    // A non-empty directory where `last` goes: writing it fails.
+    fs::create_dir_all(run.last_path().join("blocker")).unwrap();
+    let model = net::<f64>(&[3, 4, 3], false, 0);
+    let ckpt = TrainingCheckpoint::new(1, serde_json::json!({}));
+    assert!(run.save(&ckpt, &model, true).is_err());
+    assert!(run.best_path().is_file(), "best was not written first");
+    fs::remove_dir_all(&dir).unwrap();
+}

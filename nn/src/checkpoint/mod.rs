@@ -20,7 +20,7 @@
 //!
 //! # File layout
 //!
-//! The safetensors format (layout in [`file`]): 8-byte little-endian
+//! The safetensors format (layout in [`file`](mod@file)): 8-byte little-endian
 //! header length, JSON header (`dtype`, `shape`, `data_offsets` per tensor
 //! and a `__metadata__` string map), raw little-endian data. Arrays are
 //! 2-D, `F32` or `F64` as the model. The metadata carries `nn.format`

@@ -283,3 +283,75 @@ fn read_states<F: Float>(file: &Decoded) -> Result<BTreeMap<String, State<F>>, C
     }
     Ok(states)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkpoint::file::{FORMAT_KEY, encode};
+    use crate::checkpoint::model::TRAINING_FORMAT;
+    use ndarray::array;
+
+    /// A training file with no model tensors, `extra` metadata and one
+    /// state tensor named `tensor`.
+    fn file(extra: &[(&str, &str)], tensor: &str) -> Vec<u8> {
+        let mut meta: BTreeMap<String, String> = [
+            (FORMAT_KEY, TRAINING_FORMAT),
+            ("epoch", "1"),
+            ("step", "2"),
+            ("seed", "3"),
+            ("config", "{}"),
+            ("state/optim/kind", "sgd"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for (k, v) in extra {
+            meta.insert(k.to_string(), v.to_string());
+        }
+        encode(&[(tensor.to_string(), &array![[1.0_f64]])], meta).unwrap()
+    }
+
+    fn load(bytes: &[u8]) -> Result<TrainingCheckpoint<f64>, CheckpointError> {
+        TrainingCheckpoint::from_bytes(&mut crate::Sequential::<f64>::new(), bytes)
+    }
+
+    #[test]
+    fn state_tensors_and_scalars_must_belong_to_a_state_with_a_kind() {
+        let ok = load(&file(
+            &[("state/optim/scalar/lr", "0.5")],
+            "state/optim/0:W/v",
+        ))
+        .unwrap();
+        assert_eq!(ok.states["optim"].scalar("lr"), Some(0.5));
+        assert_eq!(ok.states["optim"].array("0:W/v"), Some(&array![[1.0]]));
+        let e = load(&file(&[], "state/adam/0:W/m")).unwrap_err();
+        assert!(
+            matches!(&e, CheckpointError::ExtraTensor { name } if name == "state/adam/0:W/m"),
+            "{e}"
+        );
+        let e = load(&file(&[("state/sched/scalar/lr", "1")], "state/optim/a")).unwrap_err();
+        assert!(
+            matches!(&e, CheckpointError::Metadata { key, .. } if key == "state/sched/scalar/lr"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unparsable_metadata_is_named() {
+        let e = load(&file(&[("state/optim/scalar/lr", "fast")], "state/optim/a")).unwrap_err();
+        assert!(
+            matches!(&e, CheckpointError::Metadata { key, .. } if key == "state/optim/scalar/lr"),
+            "{e}"
+        );
+        let e = load(&file(&[("epoch", "-1")], "state/optim/a")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "checkpoint: metadata `epoch`: \"-1\" is not a u64"
+        );
+        let e = load(&file(&[("config", "{oops")], "state/optim/a")).unwrap_err();
+        assert!(
+            matches!(&e, CheckpointError::Metadata { key, .. } if key == "config"),
+            "{e}"
+        );
+    }
+}
