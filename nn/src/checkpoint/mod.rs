@@ -31,10 +31,10 @@
 //! # Writing: atomic
 //!
 //! A temporary file in the same directory, `fsync`, `rename` over the
-//! target, `fsync` of the directory ([`atomic`]): a `kill -9` or power loss
-//! at any instant leaves the old file or the new one, whole (tested by
-//! killing a saving child process hundreds of times,
-//! `nn/tests/checkpoint_kill.rs`).
+//! target, `fsync` of the directory ([`atomic`]): a `kill -9` at any
+//! instant leaves the old file or the new one, whole (tested by killing a
+//! saving child process hundreds of times, `nn/tests/checkpoint_kill.rs`);
+//! the `fsync`s extend that to a power loss.
 //!
 //! # Loading: validated first
 //!
