@@ -14,6 +14,8 @@
 //!   [`module`]). Errors land at the caller: every panicking function has
 //!   a `try_` form returning [`autograd::Error`] naming the layer or loss.
 //! * [`check`] runs the gradient checker over a module's parameters.
+//! * [`checkpoint`]: [`save()`] / [`load()`] a model (parameters and batch
+//!   norm's running statistics) and whole training runs, as safetensors.
 //! * [`losses`] are the notes' data losses (SVM, softmax, logistic,
 //!   regression), each the batch mean as a 1×1 node, with validated labels.
 //! * [`regularize`] records L2, L1 and elastic-net penalties as a loss term
@@ -85,6 +87,7 @@
 //! ```
 
 pub mod check;
+pub mod checkpoint;
 pub mod ctx;
 pub mod data;
 pub mod init;
@@ -98,6 +101,7 @@ pub mod preprocess;
 pub mod regularize;
 pub mod sequential;
 
+pub use checkpoint::{CheckpointError, load, save};
 pub use mlp::{Mlp, MlpBuilder};
 pub use module::{Ctx, DynRng, Mode, Module};
 pub use predict::{accuracy, predict, try_accuracy, try_predict};

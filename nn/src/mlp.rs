@@ -318,8 +318,11 @@ impl<F: Float> Module<F> for Mlp<F> {
     fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>> {
         self.net.try_forward(ctx, x)
     }
-    fn buffers(&self) -> Vec<Array2<F>> {
-        self.net.buffers()
+    fn named_buffers(&self) -> Vec<(String, Array2<F>)> {
+        self.net.named_buffers()
+    }
+    fn set_buffers(&self, values: &[Array2<F>]) -> Result<()> {
+        self.net.set_buffers(values)
     }
     fn params(&self) -> Vec<&Param<F>> {
         self.net.params()

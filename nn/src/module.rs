@@ -43,7 +43,7 @@
 //! assert!((0.0..=1.0).contains(&acc));
 //! ```
 
-use autograd::{Float, Param, Result, Var};
+use autograd::{Error, Float, Param, Result, Var};
 use ndarray::Array2;
 
 pub use crate::ctx::{Ctx, DynRng, Mode};
@@ -57,13 +57,14 @@ pub use crate::ctx::{Ctx, DynRng, Mode};
 /// [`forward`](Module::forward) is the panicking form, reporting the
 /// caller's line. List every parameter in [`params`](Module::params) and
 /// [`params_mut`](Module::params_mut) in the same order, and any state
-/// training changes in [`buffers`](Module::buffers).
+/// training changes in [`named_buffers`](Module::named_buffers) and
+/// [`set_buffers`](Module::set_buffers).
 ///
 /// Scalars in a formula are written `F::of(0.5)` ([`Float::of`]), which
 /// turns an `f64` literal into the model's float type.
 ///
 /// ```
-/// use autograd::{Float, Param, Result, Var};
+/// use autograd::{Error, Float, Param, Result, Var};
 /// use ndarray::array;
 /// use nn::{Ctx, Module};
 ///
@@ -91,7 +92,7 @@ pub trait Module<F: Float> {
     /// Records this module's computation on `ctx`'s tape.
     ///
     /// # Errors
-    /// An [`Error`](autograd::Error) naming the module when it cannot take `x` (a width it
+    /// An [`Error`] naming the module when it cannot take `x` (a width it
     /// was not built for, a training batch batch norm cannot normalize,
     /// dropout without an RNG, …). State is not touched on an error.
     fn try_forward<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Var<'t, F>>;
@@ -120,13 +121,102 @@ pub trait Module<F: Float> {
 
     /// The state training changes but gradients do not (PyTorch's
     /// *buffers*: batch norm's running mean and variance), copied, in a
-    /// fixed order. Empty for a stateless module, the default.
+    /// fixed order: the values of [`named_buffers`](Module::named_buffers).
     fn buffers(&self) -> Vec<Array2<F>> {
+        self.named_buffers().into_iter().map(|(_, b)| b).collect()
+    }
+
+    /// The buffers with their names (`"bn1.running_mean"`), copied, in a
+    /// fixed order. Empty for a stateless module, the default. A module
+    /// with state overrides this and [`set_buffers`](Module::set_buffers);
+    /// a container concatenates its children's, in order. Names need not
+    /// be unique: a checkpoint keys each buffer by its position too (see
+    /// [`crate::checkpoint`]).
+    ///
+    /// ```
+    /// use nn::layers::BatchNorm;
+    /// use nn::Module;
+    /// let bn = BatchNorm::<f64>::new("bn1", 2);
+    /// let names: Vec<String> = bn.named_buffers().into_iter().map(|(n, _)| n).collect();
+    /// assert_eq!(names, ["bn1.running_mean", "bn1.running_var"]);
+    /// ```
+    fn named_buffers(&self) -> Vec<(String, Array2<F>)> {
         Vec::new()
+    }
+
+    /// Replaces the buffers with `values`, given in
+    /// [`named_buffers`](Module::named_buffers) order (loading a trained
+    /// model). Takes `&self`: buffers sit behind a `RefCell`, as the
+    /// forward pass that updates them takes `&self` too. All or nothing:
+    /// on an error no buffer has changed.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use nn::layers::BatchNorm;
+    /// use nn::Module;
+    /// let bn = BatchNorm::<f64>::new("bn1", 2);
+    /// bn.set_buffers(&[array![[1.0, 2.0]], array![[4.0, 9.0]]]).unwrap();
+    /// assert_eq!(bn.running_var(), array![[4.0, 9.0]]);
+    /// assert!(bn.set_buffers(&[array![[1.0]], array![[4.0]]]).is_err()); // 1×1, not 1×2
+    /// assert_eq!(bn.running_var(), array![[4.0, 9.0]]); // unchanged
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Shape`] naming the module if the
+    /// number of values or any shape differs from `named_buffers`. The
+    /// default (no buffers) accepts only an empty slice.
+    fn set_buffers(&self, values: &[Array2<F>]) -> Result<()> {
+        check_buffers(&self.describe(), &self.named_buffers(), values)
     }
 
     /// The number of learnable scalars: how the notes size a network.
     fn param_count(&self) -> usize {
         self.params().iter().map(|p| p.shape().len()).sum()
     }
+}
+
+/// Checks that `values` match `current` (a module's
+/// [`named_buffers`](Module::named_buffers)) in number and shapes: what
+/// every [`set_buffers`](Module::set_buffers) verifies before changing
+/// anything.
+///
+/// ```
+/// use ndarray::{Array2, array};
+/// let current = vec![("bn.running_mean".to_string(), Array2::<f64>::zeros((1, 2)))];
+/// assert!(nn::module::check_buffers("bn", &current, &[array![[1.0, 2.0]]]).is_ok());
+/// let e = nn::module::check_buffers("bn", &current, &[array![[1.0]]]).unwrap_err();
+/// assert!(e.to_string().contains("bn.running_mean"), "{e}");
+/// assert!(nn::module::check_buffers("bn", &current, &[]).is_err());
+/// ```
+///
+/// # Errors
+/// [`Error::Shape`] naming `module` and the first buffer that differs.
+pub fn check_buffers<F: Float>(
+    module: &str,
+    current: &[(String, Array2<F>)],
+    values: &[Array2<F>],
+) -> Result<()> {
+    if current.len() != values.len() {
+        return Err(Error::shape(
+            "Module::set_buffers",
+            format!(
+                "{module} has {} buffers, got {} values",
+                current.len(),
+                values.len()
+            ),
+        ));
+    }
+    for ((name, old), new) in current.iter().zip(values) {
+        if old.dim() != new.dim() {
+            return Err(Error::shape(
+                "Module::set_buffers",
+                format!(
+                    "{module}: buffer `{name}` is {:?}, got {:?}",
+                    old.dim(),
+                    new.dim()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

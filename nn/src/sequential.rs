@@ -114,8 +114,21 @@ impl<F: Float> Module<F> for Sequential<F> {
             .flat_map(|l| l.params_mut())
             .collect()
     }
-    fn buffers(&self) -> Vec<Array2<F>> {
-        self.layers.iter().flat_map(|l| l.buffers()).collect()
+    /// Every layer's buffers, first layer first.
+    fn named_buffers(&self) -> Vec<(String, Array2<F>)> {
+        self.layers.iter().flat_map(|l| l.named_buffers()).collect()
+    }
+    /// Hands each layer its share of `values`, in order, after checking
+    /// them all: a bad value for the last layer leaves the first unchanged.
+    fn set_buffers(&self, values: &[Array2<F>]) -> Result<()> {
+        crate::module::check_buffers("sequential", &self.named_buffers(), values)?;
+        let mut rest = values;
+        for layer in &self.layers {
+            let (mine, tail) = rest.split_at(layer.named_buffers().len());
+            layer.set_buffers(mine)?;
+            rest = tail;
+        }
+        Ok(())
     }
     fn describe(&self) -> String {
         let parts: Vec<String> = self.layers.iter().map(|l| l.describe()).collect();

@@ -62,7 +62,7 @@ fn he_is_the_default() {
 fn zeros_are_zeros() {
     let mut rng = StdRng::seed_from_u64(0);
     let w: Array2<f64> = Init::Zeros.weights(3, 5, &mut rng).unwrap();
-    assert_eq!(w, Array2::zeros((3, 5)));
+    assert_eq!(w, Array2::<f64>::zeros((3, 5)));
 }
 
 #[test]

@@ -127,8 +127,8 @@ fn a_non_finite_training_batch_is_refused_before_the_running_stats_move() {
             )),
             "{e}"
         );
-        assert_eq!(bn.running_mean(), Array2::zeros((1, 3)));
-        assert_eq!(bn.running_var(), Array2::ones((1, 3)));
+        assert_eq!(bn.running_mean(), Array2::<f64>::zeros((1, 3)));
+        assert_eq!(bn.running_var(), Array2::<f64>::ones((1, 3)));
 
         // ...and through a network, where the affine layer before it turns
         // one bad input into a bad row: the error names `bn1`.

@@ -140,7 +140,7 @@ impl<F: Float> BatchNorm<F> {
     /// use nn::layers::BatchNorm;
     /// let bn = BatchNorm::<f64>::new("bn", 3);
     /// assert_eq!(bn.gamma().name(), "bn.gamma");
-    /// assert_eq!(bn.gamma().value(), &ndarray::Array2::ones((1, 3)));
+    /// assert_eq!(bn.gamma().value(), &ndarray::Array2::<f64>::ones((1, 3)));
     /// ```
     pub fn gamma(&self) -> &Param<F> {
         &self.gamma
@@ -152,7 +152,7 @@ impl<F: Float> BatchNorm<F> {
     /// use nn::layers::BatchNorm;
     /// let bn = BatchNorm::<f64>::new("bn", 3);
     /// assert_eq!(bn.beta().name(), "bn.beta");
-    /// assert_eq!(bn.beta().value(), &ndarray::Array2::zeros((1, 3)));
+    /// assert_eq!(bn.beta().value(), &ndarray::Array2::<f64>::zeros((1, 3)));
     /// ```
     pub fn beta(&self) -> &Param<F> {
         &self.beta
@@ -163,7 +163,7 @@ impl<F: Float> BatchNorm<F> {
     /// ```
     /// use nn::layers::BatchNorm;
     /// let bn = BatchNorm::<f64>::new("bn", 3);
-    /// assert_eq!(bn.running_mean(), ndarray::Array2::zeros((1, 3)));
+    /// assert_eq!(bn.running_mean(), ndarray::Array2::<f64>::zeros((1, 3)));
     /// ```
     pub fn running_mean(&self) -> Array2<F> {
         self.running.borrow().mean.clone()
@@ -175,7 +175,7 @@ impl<F: Float> BatchNorm<F> {
     /// ```
     /// use nn::layers::BatchNorm;
     /// let bn = BatchNorm::<f64>::new("bn", 3);
-    /// assert_eq!(bn.running_var(), ndarray::Array2::ones((1, 3)));
+    /// assert_eq!(bn.running_var(), ndarray::Array2::<f64>::ones((1, 3)));
     /// ```
     pub fn running_var(&self) -> Array2<F> {
         self.running.borrow().var.clone()
@@ -320,9 +320,22 @@ impl<F: Float> Module<F> for BatchNorm<F> {
         };
         Ok(x_hat * ctx.param(&self.gamma) + ctx.param(&self.beta))
     }
-    fn buffers(&self) -> Vec<Array2<F>> {
+    /// `"{name}.running_mean"` and `"{name}.running_var"`, each 1×n.
+    fn named_buffers(&self) -> Vec<(String, Array2<F>)> {
         let running = self.running.borrow();
-        vec![running.mean.clone(), running.var.clone()]
+        vec![
+            (format!("{}.running_mean", self.name), running.mean.clone()),
+            (format!("{}.running_var", self.name), running.var.clone()),
+        ]
+    }
+    /// The running mean and variance, in that order.
+    fn set_buffers(&self, values: &[Array2<F>]) -> Result<()> {
+        crate::module::check_buffers(&self.describe(), &self.named_buffers(), values)?;
+        *self.running.borrow_mut() = Running {
+            mean: values[0].clone(),
+            var: values[1].clone(),
+        };
+        Ok(())
     }
     fn params(&self) -> Vec<&Param<F>> {
         vec![&self.gamma, &self.beta]

@@ -47,7 +47,7 @@ impl Dropout {
     /// let y = drop.forward(&mut Ctx::train(&tape).with_seed(3), x);
     /// assert!(y.value().iter().all(|&v| v == 0.0 || v == 2.0)); // kept units scaled by 1/p
     /// let y = drop.forward(&mut Ctx::eval(&tape), x);
-    /// assert_eq!(y.value(), Array2::ones((4, 5))); // identity at test time
+    /// assert_eq!(y.value(), Array2::<f64>::ones((4, 5))); // identity at test time
     /// ```
     ///
     /// # Panics
@@ -103,7 +103,7 @@ impl Dropout {
     /// let mut b = rand::rngs::StdRng::seed_from_u64(9);
     /// let m = drop.mask::<f64, _>((3, 4), &mut a);
     /// assert!(m.iter().all(|&v| v == 0.0 || v == 4.0));
-    /// assert_eq!(m, drop.mask((3, 4), &mut b)); // same seed, same mask
+    /// assert_eq!(m, drop.mask::<f64, _>((3, 4), &mut b)); // same seed, same mask
     /// ```
     pub fn mask<F: Float, R: rand::Rng + ?Sized>(
         &self,

@@ -157,7 +157,7 @@ fn dropout_same_seed_same_mask() {
     assert_eq!(dropout_mask(0.5, 7, (6, 9)), dropout_mask(0.5, 7, (6, 9)));
     assert_ne!(dropout_mask(0.5, 7, (6, 9)), dropout_mask(0.5, 8, (6, 9)));
     // p = 1 keeps everything, even in training
-    assert_eq!(dropout_mask(1.0, 7, (2, 3)), Array2::ones((2, 3)));
+    assert_eq!(dropout_mask(1.0, 7, (2, 3)), Array2::<f64>::ones((2, 3)));
 }
 
 #[test]

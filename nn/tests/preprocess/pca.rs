@@ -111,7 +111,7 @@ fn data_without_variance_explains_nothing() {
     let x = Array2::from_elem((5, 3), 2.5);
     let pca = Pca::fit(&x, 3).unwrap();
     assert_eq!(pca.explained_variance_ratio(), [0.0, 0.0, 0.0]);
-    assert_eq!(pca.apply(&x).unwrap(), Array2::zeros((5, 3)));
+    assert_eq!(pca.apply(&x).unwrap(), Array2::<f64>::zeros((5, 3)));
 }
 
 #[test]
