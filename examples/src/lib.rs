@@ -75,3 +75,5 @@ fn argmax(values: impl Iterator<Item = f64>) -> usize {
         })
         .0
 }
+
+pub mod report;

@@ -100,6 +100,7 @@ pub mod predict;
 pub mod preprocess;
 pub mod regularize;
 pub mod sequential;
+pub mod train;
 
 pub use checkpoint::{CheckpointError, load, save};
 pub use mlp::{Mlp, MlpBuilder};
