@@ -5,96 +5,26 @@
 //! * Local derivative: `∂y/∂x_j = 1` for the maximal entry, `0` elsewhere,
 //!   so backward routes the upstream gradient to where the maximum is.
 //! * Ties: when `k` entries share the maximum each receives
-//!   [`ties::tie_share`]`(k)` of the upstream gradient, so the tied gradients
+//!   [`ties::tie_share`](crate::ties::tie_share)`(k)` of the upstream gradient, so the tied gradients
 //!   sum to it. The decision log records, per output element,
-//!   [`ties::max_branch`] of the first maximal entry's index along the lane
+//!   [`ties::max_branch`](crate::ties::max_branch) of the first maximal entry's index along the lane
 //!   (row-major over the whole matrix for the full reduction).
 //! * An empty input has no maximum and is a shape error.
 
-use ndarray::{Array2, ArrayView1, Zip};
+use ndarray::ArrayView1;
 
-use crate::higher_order::times_mask;
-use crate::op::{BackwardCtx, GraphCtx, Op};
-use crate::ops::elementwise::chain;
-use crate::ops::reduce::{Over, fold_lanes, lane_max, nonempty, unfold_lanes, zip_lanes};
+use crate::ops::extremum::{Extreme, Extremum};
+use crate::ops::reduce::{Over, lane_max};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
-use crate::ties::{self, Branch};
-use crate::{Float, Result, Shape, Var};
+use crate::{Float, Result, Var};
 
-pub(crate) struct Max(pub Over);
+/// How `max` picks a lane's winner; the op is [`Extremum`] over it.
+pub(crate) struct Largest;
 
-/// The index of the first entry of `lane` equal to its maximum `m`, and how
-/// many entries equal it ([`ties::is_max`]: the NaN entries, for a NaN
-/// maximum).
-fn winners<F: Float>(lane: ArrayView1<'_, F>, m: F) -> (usize, usize) {
-    let mut first = None;
-    let mut tied = 0;
-    for (j, &x) in lane.iter().enumerate() {
-        if ties::is_max(x, m) {
-            first.get_or_insert(j);
-            tied += 1;
-        }
-    }
-    (first.unwrap_or(0), tied)
-}
-
-impl<F: Float> Op<F> for Max {
-    fn name(&self) -> &'static str {
-        "max"
-    }
-    fn label(&self) -> String {
-        format!("max[{}]", self.0)
-    }
-    fn output_shape(&self, inputs: &[Shape]) -> Result<Shape> {
-        nonempty("max", inputs[0])?;
-        Ok(self.0.reduced(inputs[0]))
-    }
-    fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
-        fold_lanes(self.0, inputs[0], lane_max)
-    }
-    fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        // The output is one of the lane's entries, so `x == m` is exact.
-        unfold_lanes(
-            self.0,
-            ctx.inputs[0],
-            ctx.output,
-            ctx.upstream,
-            |x, m, g, grad| {
-                let tied = x.iter().filter(|&&x| ties::is_max(x, m)).count();
-                let share = chain(g, ties::max_share(m, tied));
-                Zip::from(grad).and(x).for_each(|d, &x| {
-                    if ties::is_max(x, m) {
-                        *d = share;
-                    }
-                });
-            },
-        )
-    }
-    /// The winners' shares are frozen into a constant mask (max'' = 0 away
-    /// from ties); the result stays linear, hence differentiable, in the
-    /// upstream gradient.
-    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
-        let (x, y) = (ctx.inputs[0], ctx.output);
-        let ones = Array2::ones(y.shape().dim());
-        let shares = x.with_value(|x| {
-            y.with_value(|y| {
-                self.backward(
-                    &BackwardCtx {
-                        inputs: &[x],
-                        output: y,
-                        upstream: &ones,
-                    },
-                    0,
-                )
-            })
-        });
-        Some(times_mask(ctx.upstream, shares))
-    }
-    fn decisions(&self, inputs: &[&Array2<F>], output: &Array2<F>) -> Option<Vec<Branch>> {
-        Some(zip_lanes(self.0, inputs[0], output, |x, m| {
-            let (first, tied) = winners(x, m);
-            ties::max_branch(first, tied)
-        }))
+impl Extreme for Largest {
+    const NAME: &'static str = "max";
+    fn lane<F: Float>(lane: ArrayView1<'_, F>) -> F {
+        lane_max(lane)
     }
 }
 
@@ -116,13 +46,13 @@ impl<'t, F: Float> Var<'t, F> {
     /// If the input is empty (see [`Var::try_max`]).
     #[track_caller]
     pub fn max(self) -> Var<'t, F> {
-        self.record_or_panic(Max(Over::All), &[self])
+        self.record_or_panic(Extremum::<Largest>::new(Over::All), &[self])
     }
 
     /// [`Var::max`], returning a shape error for an empty input.
     #[track_caller]
     pub fn try_max(self) -> Result<Var<'t, F>> {
-        self.record(Max(Over::All), &[self])
+        self.record(Extremum::<Largest>::new(Over::All), &[self])
     }
 
     /// The maximum over `axis`: 0 takes each column's maximum (result 1×n),
@@ -153,7 +83,7 @@ impl<'t, F: Float> Var<'t, F> {
     /// or an empty input.
     #[track_caller]
     pub fn try_max_axis(self, axis: usize) -> Result<Var<'t, F>> {
-        self.record(Max(Over::axis("max", axis)?), &[self])
+        self.record(Extremum::<Largest>::new(Over::axis("max", axis)?), &[self])
     }
 }
 

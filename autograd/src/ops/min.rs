@@ -5,103 +5,29 @@
 //!   row). A NaN entry makes the lane's minimum NaN.
 //! * Local derivative: `∂y/∂x_j = 1` for the minimal entry, `0` elsewhere.
 //! * Ties: when `k` entries share the minimum each receives
-//!   [`ties::tie_share`]`(k)` of the upstream gradient, as for `max`; the
-//!   decision log records [`ties::max_branch`] of the first minimal entry's
+//!   [`ties::tie_share`](crate::ties::tie_share)`(k)` of the upstream gradient, as for `max`; the
+//!   decision log records [`ties::max_branch`](crate::ties::max_branch) of the first minimal entry's
 //!   index along the lane (row-major for the full reduction).
 //! * An empty input has no minimum and is a shape error.
 
-use ndarray::{Array2, ArrayView1, Zip};
+use ndarray::ArrayView1;
 
-use crate::higher_order::times_mask;
-use crate::op::{BackwardCtx, GraphCtx, Op};
-use crate::ops::elementwise::chain;
-use crate::ops::reduce::{Over, fold_lanes, nonempty, unfold_lanes, zip_lanes};
+use crate::ops::extremum::{Extreme, Extremum};
+use crate::ops::reduce::Over;
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
-use crate::ties::{self, Branch};
-use crate::{Float, Result, Shape, Var};
+use crate::{Float, Result, Var};
 
-pub(crate) struct Min(pub Over);
+/// How `min` picks a lane's winner; the op is [`Extremum`] over it.
+pub(crate) struct Smallest;
 
-/// The smallest entry of a lane, +∞ for an empty lane; a NaN entry makes
-/// the result NaN (never silently skipped).
-fn lane_min<F: Float>(lane: ArrayView1<'_, F>) -> F {
-    // Once m is NaN, `x < m` is false for every x, so the NaN sticks.
-    lane.fold(
-        F::infinity(),
-        |m, &x| if x < m || x.is_nan() { x } else { m },
-    )
-}
-
-/// The first index of `lane` equal to its minimum `m` and how many equal it
-/// ([`ties::is_max`] with `m` the minimum: the NaN entries, for a NaN minimum).
-fn winners<F: Float>(lane: ArrayView1<'_, F>, m: F) -> (usize, usize) {
-    let mut first = None;
-    let mut tied = 0;
-    for (j, &x) in lane.iter().enumerate() {
-        if ties::is_max(x, m) {
-            first.get_or_insert(j);
-            tied += 1;
-        }
-    }
-    (first.unwrap_or(0), tied)
-}
-
-impl<F: Float> Op<F> for Min {
-    fn name(&self) -> &'static str {
-        "min"
-    }
-    fn label(&self) -> String {
-        format!("min[{}]", self.0)
-    }
-    fn output_shape(&self, inputs: &[Shape]) -> Result<Shape> {
-        nonempty("min", inputs[0])?;
-        Ok(self.0.reduced(inputs[0]))
-    }
-    fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
-        fold_lanes(self.0, inputs[0], lane_min)
-    }
-    fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        // The output is one of the lane's entries, so `x == m` is exact.
-        unfold_lanes(
-            self.0,
-            ctx.inputs[0],
-            ctx.output,
-            ctx.upstream,
-            |x, m, g, grad| {
-                let tied = x.iter().filter(|&&x| ties::is_max(x, m)).count();
-                let share = chain(g, ties::max_share(m, tied));
-                Zip::from(grad).and(x).for_each(|d, &x| {
-                    if ties::is_max(x, m) {
-                        *d = share;
-                    }
-                });
-            },
+impl Extreme for Smallest {
+    const NAME: &'static str = "min";
+    fn lane<F: Float>(lane: ArrayView1<'_, F>) -> F {
+        // Once m is NaN, `x < m` is false for every x, so the NaN sticks.
+        lane.fold(
+            F::infinity(),
+            |m, &x| if x < m || x.is_nan() { x } else { m },
         )
-    }
-    /// The winners' shares frozen into a constant mask (min'' = 0 away
-    /// from ties), times the upstream node.
-    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
-        let (x, y) = (ctx.inputs[0], ctx.output);
-        let ones = Array2::ones(y.shape().dim());
-        let shares = x.with_value(|x| {
-            y.with_value(|y| {
-                self.backward(
-                    &BackwardCtx {
-                        inputs: &[x],
-                        output: y,
-                        upstream: &ones,
-                    },
-                    0,
-                )
-            })
-        });
-        Some(times_mask(ctx.upstream, shares))
-    }
-    fn decisions(&self, inputs: &[&Array2<F>], output: &Array2<F>) -> Option<Vec<Branch>> {
-        Some(zip_lanes(self.0, inputs[0], output, |x, m| {
-            let (first, tied) = winners(x, m);
-            ties::max_branch(first, tied)
-        }))
     }
 }
 
@@ -123,13 +49,13 @@ impl<'t, F: Float> Var<'t, F> {
     /// If the input is empty (see [`Var::try_min`]).
     #[track_caller]
     pub fn min(self) -> Var<'t, F> {
-        self.record_or_panic(Min(Over::All), &[self])
+        self.record_or_panic(Extremum::<Smallest>::new(Over::All), &[self])
     }
 
     /// [`Var::min`], returning a shape error for an empty input.
     #[track_caller]
     pub fn try_min(self) -> Result<Var<'t, F>> {
-        self.record(Min(Over::All), &[self])
+        self.record(Extremum::<Smallest>::new(Over::All), &[self])
     }
 
     /// The minimum over `axis`: 0 takes each column's minimum (result 1×n),
@@ -160,7 +86,7 @@ impl<'t, F: Float> Var<'t, F> {
     /// or an empty input.
     #[track_caller]
     pub fn try_min_axis(self, axis: usize) -> Result<Var<'t, F>> {
-        self.record(Min(Over::axis("min", axis)?), &[self])
+        self.record(Extremum::<Smallest>::new(Over::axis("min", axis)?), &[self])
     }
 }
 

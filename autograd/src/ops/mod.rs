@@ -44,6 +44,7 @@ pub(crate) mod square;
 pub(crate) mod tanh;
 
 // reductions
+pub(crate) mod extremum;
 pub(crate) mod log_sum_exp;
 pub(crate) mod max;
 pub(crate) mod mean;
