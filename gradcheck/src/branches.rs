@@ -26,6 +26,9 @@ pub enum BranchKind {
         /// What one candidate is called.
         candidate: &'static str,
     },
+    /// `clamp(lo, hi)`, read as `max(lo, min(x, hi))`: below `lo`, inside,
+    /// above `hi`, or on a bound ([`autograd::ties::clamp_branch`]).
+    Bounds,
 }
 
 /// How `op`'s branches read, given branches it was seen to record.
@@ -38,8 +41,12 @@ pub enum BranchKind {
 /// assert_eq!(branch_kind("maxout", &[Branch(1)]), BranchKind::MaxLike { candidate: "piece" });
 /// assert_eq!(branch_kind("my_relu", &[Branch(0), Branch(2)]), BranchKind::SignLike);
 /// assert_eq!(branch_kind("my_op", &[Branch::TIE]), BranchKind::MaxLike { candidate: "argument" });
+/// assert_eq!(branch_kind("clamp", &[Branch::TIE]), BranchKind::Bounds);
 /// ```
 pub fn branch_kind(op: &str, seen: &[Branch]) -> BranchKind {
+    if op == "clamp" {
+        return BranchKind::Bounds;
+    }
     let candidate = match op {
         "maxout" => "piece",
         "max" => "entry",
@@ -73,9 +80,16 @@ pub fn branch_kind(op: &str, seen: &[Branch]) -> BranchKind {
 /// let maxout = BranchKind::MaxLike { candidate: "piece" };
 /// assert_eq!(branch_name(maxout, Branch::winner(2)), "piece 2");
 /// assert_eq!(branch_name(maxout, Branch::TIE), "tie");
+/// assert_eq!(branch_name(BranchKind::Bounds, Branch::winner(1)), "inside");
+/// assert_eq!(branch_name(BranchKind::Bounds, Branch::TIE), "on a bound");
 /// ```
 pub fn branch_name(kind: BranchKind, b: Branch) -> String {
     match (kind, b) {
+        (BranchKind::Bounds, Branch::TIE) => "on a bound".into(),
+        (BranchKind::Bounds, Branch(0)) => "below lo".into(),
+        (BranchKind::Bounds, Branch(1)) => "inside".into(),
+        (BranchKind::Bounds, Branch(2)) => "above hi".into(),
+        (BranchKind::Bounds, Branch(i)) => format!("branch {i}"),
         (_, Branch::TIE) => "tie".into(),
         (BranchKind::SignLike, Branch::NEGATIVE) => "negative".into(),
         (BranchKind::SignLike, Branch::KINK) => "on the kink".into(),

@@ -125,3 +125,21 @@ fn a_kink_row_shows_the_ops_input_not_only_the_probed_entry() {
         "{tie}"
     );
 }
+
+/// clamp's branches are bounds, not signs: a probe across `hi` reads
+/// "inside … on a bound … above hi", never "on the kink" for "inside".
+#[test]
+fn clamp_names_its_bounds() {
+    let report = GradCheck::new()
+        .shift(false)
+        .check(&[("x", array![[1.0]])], |_, p, _| p[0].clamp(-0.5, 1.0));
+    let text = report.to_string();
+    assert!(
+        text.contains("inside at x−h, on a bound at x, above hi at x+h"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(its input is 1 at x: exactly on a bound)"),
+        "{text}"
+    );
+}

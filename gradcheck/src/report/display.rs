@@ -97,7 +97,11 @@ impl Report {
         );
         // In plain words: did the op's input sit on the kink, or near it,
         // and at what value?
+        let bounds = c.op == "clamp";
         let text = match (k.sides[1], k.value_at_x.map(short)) {
+            (Some(Branch::TIE), Some(v)) if bounds => {
+                format!(" (its input is {v} at x: exactly on a bound)")
+            }
             (Some(Branch::TIE), Some(v)) => format!(" (its candidates tie exactly at x, at {v})"),
             (Some(Branch::TIE), None) => " (its candidates tie exactly at x)".to_string(),
             (Some(Branch::KINK), Some(v)) => {
