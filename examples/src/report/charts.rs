@@ -1,0 +1,533 @@
+//! The run report's charts, drawn with `plotters`' SVG backend into
+//! strings: no files, no system fonts (text is emitted as SVG `<text>` and
+//! laid out by whatever opens the file; plotters escapes it).
+//!
+//! [`line_chart`] is the one general helper (named series, linear or log
+//! y axis, legend); [`loss_chart`], [`accuracy_chart`],
+//! [`update_ratio_chart`] and [`histograms_chart`] turn a run's records
+//! into charts.
+
+use std::io;
+
+use nn::train::{EpochRecord, Histogram, LayerStats, StepRecord};
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+/// Chart width in pixels (fits a 1200-px browser window with margins).
+pub const WIDTH: u32 = 900;
+/// Line-chart height in pixels.
+pub const HEIGHT: u32 = 420;
+
+/// Series colours (matplotlib's "tab10"), picked in order.
+const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+/// The `i`-th series colour (cycling).
+pub fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// How a series is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// A 2-px line.
+    Line,
+    /// A thin, pale line (raw data behind a smoothed one).
+    Faint,
+    /// A line with a dot at every point (few points, such as epochs).
+    LineDots,
+    /// A dashed grey reference line.
+    Reference,
+}
+
+/// One named series of `(x, y)` points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The legend entry.
+    pub name: String,
+    /// The points, in drawing order.
+    pub points: Vec<(f64, f64)>,
+    /// The series' colour.
+    pub color: RGBColor,
+    /// How it is drawn.
+    pub style: Style,
+}
+
+impl Series {
+    /// A series in colour `color(index)` drawn as `style`.
+    pub fn new(name: &str, points: Vec<(f64, f64)>, index: usize, style: Style) -> Self {
+        Series {
+            name: name.to_string(),
+            points,
+            color: color(index),
+            style,
+        }
+    }
+}
+
+/// A line chart's labels and axis kind.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Axes<'a> {
+    /// The caption above the plot.
+    pub title: &'a str,
+    /// The x axis' description.
+    pub x_label: &'a str,
+    /// The y axis' description.
+    pub y_label: &'a str,
+    /// A logarithmic y axis (non-positive values are left out).
+    pub log_y: bool,
+    /// Force the y range (otherwise fitted to the data).
+    pub y_range: Option<(f64, f64)>,
+}
+
+fn svg_error<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> io::Error {
+    io::Error::other(format!("drawing a chart: {e}"))
+}
+
+/// A tick label: plain decimals for moderate values, `1e-3` style
+/// otherwise (log axes span decades).
+pub fn tick(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let a = v.abs();
+    if !(1e-2..1e5).contains(&a) {
+        let s = format!("{v:.0e}");
+        return s;
+    }
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// The points a chart can show: finite, and positive on a log axis.
+fn drawable(points: &[(f64, f64)], log_y: bool) -> Vec<(f64, f64)> {
+    points
+        .iter()
+        .copied()
+        .filter(|(x, y)| x.is_finite() && y.is_finite() && (!log_y || *y > 0.0))
+        .collect()
+}
+
+/// `lo..hi` widened when empty or degenerate, so plotters gets a range.
+fn pad(lo: f64, hi: f64, log: bool) -> (f64, f64) {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return if log { (1e-3, 1.0) } else { (0.0, 1.0) };
+    }
+    if log {
+        if hi <= lo * 1.0001 {
+            (lo / 2.0, hi * 2.0)
+        } else {
+            (lo / 1.2, hi * 1.2)
+        }
+    } else if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
+        (lo - 0.5, hi + 0.5)
+    } else {
+        let m = 0.05 * (hi - lo);
+        (lo - m, hi + m)
+    }
+}
+
+/// An SVG line chart of `series` (`WIDTH × HEIGHT`), with a legend.
+/// A chart with no drawable point still renders, saying so.
+///
+/// ```
+/// use examples::report::charts::{Axes, Series, Style, line_chart};
+/// let s = Series::new("train", vec![(0.0, 1.0), (1.0, 0.5)], 0, Style::Line);
+/// let axes = Axes { title: "loss", x_label: "step", y_label: "loss", log_y: true, y_range: None };
+/// let svg = line_chart(&axes, &[s]).unwrap();
+/// assert!(svg.starts_with("<svg") && svg.contains("train"));
+/// ```
+///
+/// # Errors
+/// A plotters drawing error, as an [`io::Error`].
+pub fn line_chart(axes: &Axes<'_>, series: &[Series]) -> io::Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(svg_error)?;
+        draw_line_chart(&root, axes, series)?;
+        root.present().map_err(svg_error)?;
+    }
+    Ok(svg)
+}
+
+/// Draws a line chart on `area` (one panel).
+fn draw_line_chart(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    axes: &Axes<'_>,
+    series: &[Series],
+) -> io::Result<()> {
+    let clean: Vec<Vec<(f64, f64)>> = series
+        .iter()
+        .map(|s| drawable(&s.points, axes.log_y))
+        .collect();
+    let all = || clean.iter().flatten();
+    let (x0, x1) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+        (a.min(p.0), b.max(p.0))
+    });
+    let (y0, y1) = all().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+        (a.min(p.1), b.max(p.1))
+    });
+    let (x0, x1) = if x0.is_finite() && x1 > x0 {
+        (x0, x1)
+    } else {
+        pad(x0, x1, false)
+    };
+    let (y0, y1) = axes.y_range.unwrap_or_else(|| pad(y0, y1, axes.log_y));
+    let empty = clean.iter().all(Vec::is_empty);
+    if axes.log_y {
+        let y = LogCoord::from((y0..y1).log_scale());
+        draw_on(area, axes, series, &clean, x0..x1, y, empty)
+    } else {
+        draw_on(
+            area,
+            axes,
+            series,
+            &clean,
+            x0..x1,
+            RangedCoordf64::from(y0..y1),
+            empty,
+        )
+    }
+}
+
+/// The shared body of the linear and log charts.
+fn draw_on<Y>(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    axes: &Axes<'_>,
+    series: &[Series],
+    clean: &[Vec<(f64, f64)>],
+    x: std::ops::Range<f64>,
+    y: Y,
+    empty: bool,
+) -> io::Result<()>
+where
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let mut chart = ChartBuilder::on(area)
+        .caption(axes.title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(70)
+        .build_cartesian_2d(x, y)
+        .map_err(svg_error)?;
+    chart
+        .configure_mesh()
+        .x_desc(axes.x_label)
+        .y_desc(axes.y_label)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
+        .light_line_style(RGBColor(235, 235, 235))
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 14))
+        .draw()
+        .map_err(svg_error)?;
+    if empty {
+        let (w, h) = area.dim_in_pixel();
+        area.draw(&Text::new(
+            "no data recorded",
+            (w as i32 / 2 - 60, h as i32 / 2),
+            ("sans-serif", 16)
+                .into_font()
+                .color(&RGBColor(150, 150, 150)),
+        ))
+        .map_err(svg_error)?;
+        return Ok(());
+    }
+    for (s, points) in series.iter().zip(clean) {
+        if points.is_empty() {
+            continue;
+        }
+        let c = s.color;
+        let style = match s.style {
+            Style::Line | Style::LineDots => c.stroke_width(2),
+            Style::Faint => c.mix(0.3).stroke_width(1),
+            Style::Reference => RGBColor(120, 120, 120).stroke_width(1),
+        };
+        let drawn = if s.style == Style::Reference {
+            chart
+                .draw_series(DashedLineSeries::new(points.iter().copied(), 6, 4, style))
+                .map_err(svg_error)?
+        } else {
+            chart
+                .draw_series(LineSeries::new(points.iter().copied(), style))
+                .map_err(svg_error)?
+        };
+        drawn
+            .label(s.name.as_str())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+        if s.style == Style::LineDots {
+            chart
+                .draw_series(points.iter().map(|&p| Circle::new(p, 3, c.filled())))
+                .map_err(svg_error)?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .label_font(("sans-serif", 13))
+        .draw()
+        .map_err(svg_error)?;
+    Ok(())
+}
+
+/// An exponential moving average with bias correction (TensorBoard's
+/// smoothing): `m ← β m + (1 − β) x`, reported as `m / (1 − βᵗ)`, so the
+/// first value is the first point, not a fraction of it.
+///
+/// ```
+/// let s = examples::report::charts::smooth(&[2.0, 2.0, 2.0], 0.9);
+/// assert!(s.iter().all(|v| (v - 2.0).abs() < 1e-12));
+/// ```
+pub fn smooth(values: &[f64], beta: f64) -> Vec<f64> {
+    let mut m = 0.0;
+    let mut correction = 1.0;
+    values
+        .iter()
+        .map(|&x| {
+            m = beta * m + (1.0 - beta) * x;
+            correction *= beta;
+            m / (1.0 - correction)
+        })
+        .collect()
+}
+
+/// The loss per step (faint), its smoothed line (β grows with the run:
+/// about `1 − 25/steps`, between 0.6 and 0.99) and the validation loss at
+/// each epoch's end.
+///
+/// # Errors
+/// A plotters drawing error.
+pub fn loss_chart(steps: &[StepRecord], epochs: &[EpochRecord]) -> io::Result<String> {
+    let loss: Vec<f64> = steps.iter().map(|s| s.data_loss + s.reg_loss).collect();
+    let beta = (1.0 - 25.0 / loss.len().max(1) as f64).clamp(0.6, 0.99);
+    let x: Vec<f64> = steps.iter().map(|s| s.step as f64).collect();
+    let raw = x.iter().copied().zip(loss.iter().copied()).collect();
+    let smoothed = x.iter().copied().zip(smooth(&loss, beta)).collect();
+    let val = epochs.iter().map(|e| (e.step as f64, e.val_loss)).collect();
+    let series = [
+        Series::new("loss per step", raw, 0, Style::Faint),
+        Series::new("smoothed loss", smoothed, 0, Style::Line),
+        Series::new("validation loss", val, 1, Style::LineDots),
+    ];
+    let axes = Axes {
+        title: "Loss (data + regularization)",
+        x_label: "step",
+        y_label: "loss",
+        log_y: false,
+        y_range: None,
+    };
+    line_chart(&axes, &series)
+}
+
+/// Training and validation accuracy (in %) per epoch.
+///
+/// # Errors
+/// A plotters drawing error.
+pub fn accuracy_chart(epochs: &[EpochRecord]) -> io::Result<String> {
+    let per_epoch = |f: fn(&EpochRecord) -> f64| {
+        epochs
+            .iter()
+            .map(|e| (f64::from(e.epoch), 100.0 * f(e)))
+            .collect()
+    };
+    let series = [
+        Series::new(
+            "train accuracy",
+            per_epoch(|e| e.train_acc),
+            0,
+            Style::LineDots,
+        ),
+        Series::new(
+            "validation accuracy",
+            per_epoch(|e| e.val_acc),
+            1,
+            Style::LineDots,
+        ),
+    ];
+    let axes = Axes {
+        title: "Accuracy: train vs validation",
+        x_label: "epoch",
+        y_label: "accuracy (%)",
+        log_y: false,
+        y_range: Some((0.0, 100.0)),
+    };
+    line_chart(&axes, &series)
+}
+
+/// ‖Δw‖/‖w‖ per parameter per epoch on a log axis, with the notes'
+/// healthy 1e-3 as a dashed reference line.
+///
+/// # Errors
+/// A plotters drawing error.
+pub fn update_ratio_chart(epochs: &[EpochRecord]) -> io::Result<String> {
+    let mut names: Vec<&str> = Vec::new();
+    for e in epochs {
+        for (name, _) in &e.update_ratios {
+            if !names.contains(&name.as_str()) {
+                names.push(name);
+            }
+        }
+    }
+    let mut series: Vec<Series> = names
+        .iter()
+        .enumerate()
+        .map(|(i, &name)| {
+            let points = epochs
+                .iter()
+                .filter_map(|e| {
+                    let r = e.update_ratios.iter().find(|(n, _)| n == name)?;
+                    Some((f64::from(e.epoch), r.1))
+                })
+                .collect();
+            Series::new(name, points, i, Style::LineDots)
+        })
+        .collect();
+    if let (Some(first), Some(last)) = (epochs.first(), epochs.last())
+        && !names.is_empty()
+    {
+        let (a, b) = (f64::from(first.epoch), f64::from(last.epoch));
+        series.push(Series::new(
+            "1e-3 (healthy)",
+            vec![(a, 1e-3), (b, 1e-3)],
+            0,
+            Style::Reference,
+        ));
+    }
+    let axes = Axes {
+        title: "Update/weight ratio ‖Δw‖/‖w‖ per parameter",
+        x_label: "epoch",
+        y_label: "ratio (log scale)",
+        log_y: true,
+        y_range: None,
+    };
+    line_chart(&axes, &series)
+}
+
+/// Height of one row (one layer) of [`histograms_chart`].
+pub const HIST_ROW: u32 = 230;
+
+/// The activation and gradient histograms of every layer at the last
+/// epoch that recorded layer statistics: one row per layer, activations
+/// on the left, gradients on the right.
+///
+/// # Errors
+/// A plotters drawing error.
+pub fn histograms_chart(epochs: &[EpochRecord]) -> io::Result<String> {
+    let last = epochs.iter().rev().find(|e| !e.layers.is_empty());
+    let rows = last.map_or(1, |e| e.layers.len());
+    let height = 40 + HIST_ROW * rows as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(svg_error)?;
+        let title = match last {
+            Some(e) => format!("Activations and gradients per layer (epoch {})", e.epoch),
+            None => "Activations and gradients per layer".to_string(),
+        };
+        let body = root.titled(&title, ("sans-serif", 20)).map_err(svg_error)?;
+        match last {
+            None => {
+                body.draw(&Text::new(
+                    "no layer statistics recorded",
+                    (WIDTH as i32 / 2 - 110, 60),
+                    ("sans-serif", 16)
+                        .into_font()
+                        .color(&RGBColor(150, 150, 150)),
+                ))
+                .map_err(svg_error)?;
+            }
+            Some(e) => {
+                let panels = body.split_evenly((rows, 2));
+                for (i, layer) in e.layers.iter().enumerate() {
+                    draw_histogram(&panels[2 * i], layer, true, i)?;
+                    draw_histogram(&panels[2 * i + 1], layer, false, i)?;
+                }
+            }
+        }
+        root.present().map_err(svg_error)?;
+    }
+    Ok(svg)
+}
+
+/// One histogram panel: bars over the bin edges.
+fn draw_histogram(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    layer: &LayerStats,
+    activation: bool,
+    index: usize,
+) -> io::Result<()> {
+    let (hist, summary, what): (&Histogram, _, _) = if activation {
+        (&layer.activation_hist, &layer.activation, "activations")
+    } else {
+        (&layer.gradient_hist, &layer.gradient, "gradients")
+    };
+    let mut caption = format!(
+        "{} {what}: mean {} std {}",
+        layer.name,
+        tick(summary.mean),
+        tick(summary.std)
+    );
+    if let (true, Some(dead)) = (activation, layer.dead_fraction) {
+        caption.push_str(&format!(", dead {:.0}%", 100.0 * dead));
+    }
+    let ok = hist.edges.len() == hist.counts.len() + 1
+        && !hist.counts.is_empty()
+        && hist.edges.iter().all(|e| e.is_finite());
+    let (x0, x1) = if ok {
+        (hist.edges[0], hist.edges[hist.edges.len() - 1])
+    } else {
+        (0.0, 1.0)
+    };
+    let (x0, x1) = if x1 > x0 {
+        (x0, x1)
+    } else {
+        pad(x0, x1, false)
+    };
+    let top = hist.counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.08;
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 14))
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(50)
+        .build_cartesian_2d(x0..x1, 0.0..top)
+        .map_err(svg_error)?;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .light_line_style(RGBColor(240, 240, 240))
+        .label_style(("sans-serif", 11))
+        .draw()
+        .map_err(svg_error)?;
+    if !ok {
+        return Ok(());
+    }
+    let c = color(if activation { 2 * index } else { 2 * index + 1 });
+    chart
+        .draw_series(hist.counts.iter().enumerate().map(|(i, &n)| {
+            Rectangle::new(
+                [(hist.edges[i], 0.0), (hist.edges[i + 1], n as f64)],
+                c.mix(0.75).filled(),
+            )
+        }))
+        .map_err(svg_error)?;
+    Ok(())
+}
