@@ -112,6 +112,37 @@ pub fn tick(v: f64) -> String {
     s.to_string()
 }
 
+/// A log-axis tick label: only mantissas 1, 2 and 5 are labelled (the
+/// axis draws a tick at every 1…9, and nine labels a decade overlap).
+///
+/// ```
+/// use examples::report::charts::log_tick;
+/// assert_eq!(log_tick(2e-3), "2e-3");
+/// assert_eq!(log_tick(0.5), "0.5");
+/// assert_eq!(log_tick(7e-4), "");
+/// ```
+pub fn log_tick(v: f64) -> String {
+    let mantissa = v / 10f64.powf(v.log10().floor());
+    if [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .any(|m| (mantissa - m).abs() < 1e-6)
+    {
+        tick(v)
+    } else {
+        String::new()
+    }
+}
+
+/// An x tick label on an axis counting whole things (epochs, steps):
+/// fractional positions get no label.
+fn whole_tick(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round())
+    } else {
+        String::new()
+    }
+}
+
 /// The points a chart can show: finite, and positive on a log axis.
 fn drawable(points: &[(f64, f64)], log_y: bool) -> Vec<(f64, f64)> {
     points
@@ -217,6 +248,7 @@ fn draw_on<Y>(
 where
     Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
 {
+    let log_y = axes.log_y;
     let mut chart = ChartBuilder::on(area)
         .caption(axes.title, ("sans-serif", 20))
         .margin(12)
@@ -228,8 +260,8 @@ where
         .configure_mesh()
         .x_desc(axes.x_label)
         .y_desc(axes.y_label)
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
+        .x_label_formatter(&|v| whole_tick(*v))
+        .y_label_formatter(&|v| if log_y { log_tick(*v) } else { tick(*v) })
         .light_line_style(RGBColor(235, 235, 235))
         .label_style(("sans-serif", 13))
         .axis_desc_style(("sans-serif", 14))
@@ -254,7 +286,7 @@ where
         let c = s.color;
         let style = match s.style {
             Style::Line | Style::LineDots => c.stroke_width(2),
-            Style::Faint => c.mix(0.3).stroke_width(1),
+            Style::Faint => c.mix(0.4).stroke_width(1),
             Style::Reference => RGBColor(120, 120, 120).stroke_width(1),
         };
         let drawn = if s.style == Style::Reference {
@@ -512,7 +544,7 @@ fn draw_histogram(
         .x_labels(6)
         .y_labels(5)
         .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| whole_tick(*v))
         .light_line_style(RGBColor(240, 240, 240))
         .label_style(("sans-serif", 11))
         .draw()
