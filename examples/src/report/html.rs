@@ -111,9 +111,9 @@ pub fn page(
 
 fn sanity_table(h: &mut String, run: &RunSummary<'_>) {
     let passed = run.sanity.iter().filter(|s| s.passed).count();
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<h2>Sanity checks before training ({passed} of {} passed)</h2>\n",
+        "<h2>Sanity checks before training ({passed} of {} passed)</h2>",
         run.sanity.len()
     );
     if run.sanity.is_empty() {
