@@ -287,3 +287,57 @@ fn base64_matches_rfc4648_vectors() {
     assert_eq!(base64(&[0xfb, 0xff, 0xbf]), "+/+/");
     assert_eq!(base64(&[0x00, 0x10, 0x83]), "ABCD");
 }
+
+/// The texts of an SVG's `<text>` elements (plotters writes each on its
+/// own line between the tags).
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..t.find("</text>")?];
+            Some(body.trim().to_string())
+        })
+        .collect()
+}
+
+/// Regressions seen in the first headless render: the accuracy chart
+/// labelled half epochs (0.5, 1.5, …), and the log axis labelled every
+/// 4e-4 … 9e-4, which overlapped.
+#[test]
+fn axes_label_whole_epochs_and_few_log_ticks() {
+    let f = fixture();
+    let dir = temp_dir("ticks");
+    write(&f, &dir);
+    let accuracy = svg_texts(&std::fs::read_to_string(dir.join("accuracy.svg")).unwrap());
+    for epoch in ["0", "1", "2", "3"] {
+        assert!(accuracy.iter().any(|t| t == epoch), "{accuracy:?}");
+    }
+    for half in ["0.5", "1.5", "2.5"] {
+        assert!(!accuracy.iter().any(|t| t == half), "{accuracy:?}");
+    }
+    let ratio = svg_texts(&std::fs::read_to_string(dir.join("update_ratio.svg")).unwrap());
+    assert!(
+        ratio.iter().any(|t| t == "1e-3") && ratio.iter().any(|t| t == "2e-4"),
+        "{ratio:?}"
+    );
+    for crowded in ["4e-4", "6e-4", "7e-4", "8e-4", "9e-4"] {
+        assert!(!ratio.iter().any(|t| t == crowded), "{ratio:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The smoothed loss does not lag: on a falling straight line it is the
+/// line itself away from the ends (the first render's EMA sat above it).
+#[test]
+fn smoothing_a_falling_line_does_not_lag() {
+    let line: Vec<f64> = (0..100).map(|i| 3.0 - 0.02 * f64::from(i)).collect();
+    let s = examples::report::charts::smooth(&line, 5);
+    for i in 5..95 {
+        assert!(
+            (s[i] - line[i]).abs() < 1e-12,
+            "{i}: {} vs {}",
+            s[i],
+            line[i]
+        );
+    }
+}

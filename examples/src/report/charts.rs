@@ -263,8 +263,8 @@ where
         .x_label_formatter(&|v| whole_tick(*v))
         .y_label_formatter(&|v| if log_y { log_tick(*v) } else { tick(*v) })
         .light_line_style(RGBColor(235, 235, 235))
-        .label_style(("sans-serif", 13))
-        .axis_desc_style(("sans-serif", 14))
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
         .draw()
         .map_err(svg_error)?;
     if empty {
@@ -312,45 +312,42 @@ where
         .position(SeriesLabelPosition::UpperRight)
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(180, 180, 180))
-        .label_font(("sans-serif", 13))
+        .label_font(("sans-serif", 15))
         .draw()
         .map_err(svg_error)?;
     Ok(())
 }
 
-/// An exponential moving average with bias correction (TensorBoard's
-/// smoothing): `m ← β m + (1 − β) x`, reported as `m / (1 − βᵗ)`, so the
-/// first value is the first point, not a fraction of it.
+/// A centred moving average: each point becomes the mean of the points
+/// within `half` of it (fewer at the ends). Centred, so the smoothed line
+/// does not lag behind a falling loss the way an exponential average does
+/// (the first render drew an EMA sitting above every raw point).
 ///
 /// ```
-/// let s = examples::report::charts::smooth(&[2.0, 2.0, 2.0], 0.9);
-/// assert!(s.iter().all(|v| (v - 2.0).abs() < 1e-12));
+/// let s = examples::report::charts::smooth(&[0.0, 3.0, 0.0, 3.0], 1);
+/// assert_eq!(s, [1.5, 1.0, 2.0, 1.5]);
 /// ```
-pub fn smooth(values: &[f64], beta: f64) -> Vec<f64> {
-    let mut m = 0.0;
-    let mut correction = 1.0;
-    values
-        .iter()
-        .map(|&x| {
-            m = beta * m + (1.0 - beta) * x;
-            correction *= beta;
-            m / (1.0 - correction)
+pub fn smooth(values: &[f64], half: usize) -> Vec<f64> {
+    (0..values.len())
+        .map(|i| {
+            let window = &values[i.saturating_sub(half)..(i + half + 1).min(values.len())];
+            window.iter().sum::<f64>() / window.len() as f64
         })
         .collect()
 }
 
-/// The loss per step (faint), its smoothed line (β grows with the run:
-/// about `1 − 25/steps`, between 0.6 and 0.99) and the validation loss at
-/// each epoch's end.
+/// The loss per step (faint), its smoothed line (a centred moving average
+/// over ±`steps/50` points, 1 to 50) and the validation loss at each
+/// epoch's end.
 ///
 /// # Errors
 /// A plotters drawing error.
 pub fn loss_chart(steps: &[StepRecord], epochs: &[EpochRecord]) -> io::Result<String> {
     let loss: Vec<f64> = steps.iter().map(|s| s.data_loss + s.reg_loss).collect();
-    let beta = (1.0 - 25.0 / loss.len().max(1) as f64).clamp(0.6, 0.99);
+    let half = (loss.len() / 50).clamp(1, 50);
     let x: Vec<f64> = steps.iter().map(|s| s.step as f64).collect();
     let raw = x.iter().copied().zip(loss.iter().copied()).collect();
-    let smoothed = x.iter().copied().zip(smooth(&loss, beta)).collect();
+    let smoothed = x.iter().copied().zip(smooth(&loss, half)).collect();
     let val = epochs.iter().map(|e| (e.step as f64, e.val_loss)).collect();
     let series = [
         Series::new("loss per step", raw, 0, Style::Faint),
@@ -533,8 +530,9 @@ fn draw_histogram(
     };
     let top = hist.counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.08;
     let mut chart = ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 14))
+        .caption(caption, ("sans-serif", 15))
         .margin(8)
+        .margin_right(22) // room for the last x label (was clipped)
         .x_label_area_size(30)
         .y_label_area_size(50)
         .build_cartesian_2d(x0..x1, 0.0..top)
@@ -546,7 +544,7 @@ fn draw_histogram(
         .x_label_formatter(&|v| tick(*v))
         .y_label_formatter(&|v| whole_tick(*v))
         .light_line_style(RGBColor(240, 240, 240))
-        .label_style(("sans-serif", 11))
+        .label_style(("sans-serif", 13))
         .draw()
         .map_err(svg_error)?;
     if !ok {

@@ -69,7 +69,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}\
 .pass{color:#fff;background:#2a8a2a;font-weight:bold}.fail{color:#fff;background:#c0392b;font-weight:bold}\
 pre{background:#f7f7f7;border:1px solid #ddd;padding:.6em;overflow:auto}\
-figure{margin:1em 0}svg{max-width:100%;height:auto}img.weights{image-rendering:pixelated;border:1px solid #ccc}";
+figure{margin:1em 0}svg{max-width:100%;height:auto}img.weights{image-rendering:pixelated;border:1px solid #ccc;min-width:320px;max-width:100%}";
 
 /// The page: `charts` are `(heading, svg)` pairs inlined in order;
 /// `weights_png` is the weight grid, if any, with its caption.
