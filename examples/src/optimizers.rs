@@ -272,7 +272,14 @@ pub fn loss_curves(runs: &[OptimizerRun]) -> io::Result<String> {
         .enumerate()
         .map(|(i, r)| {
             let points = r.curve.iter().map(|&(e, l)| (e as f64, l)).collect();
-            Series::new(&r.name, points, i, Style::Line)
+            // Nesterov and momentum nearly coincide here; dashing one
+            // keeps both visible.
+            let style = if r.name == "Nesterov" {
+                Style::Dashed
+            } else {
+                Style::Line
+            };
+            Series::new(&r.name, points, i, style)
         })
         .collect();
     let axes = Axes {

@@ -48,6 +48,8 @@ pub enum Style {
     Faint,
     /// A line with a dot at every point (few points, such as epochs).
     LineDots,
+    /// A dashed 2-px line (a series that may lie on top of another).
+    Dashed,
     /// A dashed grey reference line.
     Reference,
 }
@@ -285,11 +287,11 @@ where
         }
         let c = s.color;
         let style = match s.style {
-            Style::Line | Style::LineDots => c.stroke_width(2),
+            Style::Line | Style::LineDots | Style::Dashed => c.stroke_width(2),
             Style::Faint => c.mix(0.4).stroke_width(1),
             Style::Reference => RGBColor(120, 120, 120).stroke_width(1),
         };
-        let drawn = if s.style == Style::Reference {
+        let drawn = if matches!(s.style, Style::Reference | Style::Dashed) {
             chart
                 .draw_series(DashedLineSeries::new(points.iter().copied(), 6, 4, style))
                 .map_err(svg_error)?
