@@ -331,7 +331,7 @@ fn axes_label_whole_epochs_and_few_log_ticks() {
 #[test]
 fn smoothing_a_falling_line_does_not_lag() {
     let line: Vec<f64> = (0..100).map(|i| 3.0 - 0.02 * f64::from(i)).collect();
-    let s = examples::report::charts::smooth(&line, 5);
+    let s = examples::report::curves::smooth(&line, 5);
     for i in 5..95 {
         assert!(
             (s[i] - line[i]).abs() < 1e-12,

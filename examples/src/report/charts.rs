@@ -3,13 +3,11 @@
 //! laid out by whatever opens the file; plotters escapes it).
 //!
 //! [`line_chart`] is the one general helper (named series, linear or log
-//! y axis, legend); [`loss_chart`], [`accuracy_chart`],
-//! [`update_ratio_chart`] and [`histograms_chart`] turn a run's records
-//! into charts.
+//! y axis, legend); [`super::curves`] turns a run's records into line
+//! charts with it, [`super::histograms`] draws the per-layer histograms.
 
 use std::io;
 
-use nn::train::{EpochRecord, Histogram, LayerStats, StepRecord};
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
@@ -94,7 +92,9 @@ pub struct Axes<'a> {
     pub y_range: Option<(f64, f64)>,
 }
 
-fn svg_error<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> io::Error {
+pub(super) fn svg_error<E: std::error::Error + Send + Sync>(
+    e: DrawingAreaErrorKind<E>,
+) -> io::Error {
     io::Error::other(format!("drawing a chart: {e}"))
 }
 
@@ -137,7 +137,7 @@ pub fn log_tick(v: f64) -> String {
 
 /// An x tick label on an axis counting whole things (epochs, steps):
 /// fractional positions get no label.
-fn whole_tick(v: f64) -> String {
+pub(super) fn whole_tick(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round())
     } else {
@@ -155,7 +155,7 @@ fn drawable(points: &[(f64, f64)], log_y: bool) -> Vec<(f64, f64)> {
 }
 
 /// `lo..hi` widened when empty or degenerate, so plotters gets a range.
-fn pad(lo: f64, hi: f64, log: bool) -> (f64, f64) {
+pub(super) fn pad(lo: f64, hi: f64, log: bool) -> (f64, f64) {
     if !(lo.is_finite() && hi.is_finite()) {
         return if log { (1e-3, 1.0) } else { (0.0, 1.0) };
     }
@@ -316,250 +316,6 @@ where
         .border_style(RGBColor(180, 180, 180))
         .label_font(("sans-serif", 15))
         .draw()
-        .map_err(svg_error)?;
-    Ok(())
-}
-
-/// A centred moving average: each point becomes the mean of the points
-/// within `half` of it (fewer at the ends). Centred, so the smoothed line
-/// does not lag behind a falling loss the way an exponential average does
-/// (the first render drew an EMA sitting above every raw point).
-///
-/// ```
-/// let s = examples::report::charts::smooth(&[0.0, 3.0, 0.0, 3.0], 1);
-/// assert_eq!(s, [1.5, 1.0, 2.0, 1.5]);
-/// ```
-pub fn smooth(values: &[f64], half: usize) -> Vec<f64> {
-    (0..values.len())
-        .map(|i| {
-            let window = &values[i.saturating_sub(half)..(i + half + 1).min(values.len())];
-            window.iter().sum::<f64>() / window.len() as f64
-        })
-        .collect()
-}
-
-/// The loss per step (faint), its smoothed line (a centred moving average
-/// over ±`steps/50` points, 1 to 50) and the validation loss at each
-/// epoch's end.
-///
-/// # Errors
-/// A plotters drawing error.
-pub fn loss_chart(steps: &[StepRecord], epochs: &[EpochRecord]) -> io::Result<String> {
-    let loss: Vec<f64> = steps.iter().map(|s| s.data_loss + s.reg_loss).collect();
-    let half = (loss.len() / 50).clamp(1, 50);
-    let x: Vec<f64> = steps.iter().map(|s| s.step as f64).collect();
-    let raw = x.iter().copied().zip(loss.iter().copied()).collect();
-    let smoothed = x.iter().copied().zip(smooth(&loss, half)).collect();
-    let val = epochs.iter().map(|e| (e.step as f64, e.val_loss)).collect();
-    let series = [
-        Series::new("loss per step", raw, 0, Style::Faint),
-        Series::new("smoothed loss", smoothed, 0, Style::Line),
-        Series::new("validation loss", val, 1, Style::LineDots),
-    ];
-    let axes = Axes {
-        title: "Loss (data + regularization)",
-        x_label: "step",
-        y_label: "loss",
-        log_y: false,
-        y_range: None,
-    };
-    line_chart(&axes, &series)
-}
-
-/// Training and validation accuracy (in %) per epoch.
-///
-/// # Errors
-/// A plotters drawing error.
-pub fn accuracy_chart(epochs: &[EpochRecord]) -> io::Result<String> {
-    let per_epoch = |f: fn(&EpochRecord) -> f64| {
-        epochs
-            .iter()
-            .map(|e| (f64::from(e.epoch), 100.0 * f(e)))
-            .collect()
-    };
-    let series = [
-        Series::new(
-            "train accuracy",
-            per_epoch(|e| e.train_acc),
-            0,
-            Style::LineDots,
-        ),
-        Series::new(
-            "validation accuracy",
-            per_epoch(|e| e.val_acc),
-            1,
-            Style::LineDots,
-        ),
-    ];
-    let axes = Axes {
-        title: "Accuracy: train vs validation",
-        x_label: "epoch",
-        y_label: "accuracy (%)",
-        log_y: false,
-        y_range: Some((0.0, 100.0)),
-    };
-    line_chart(&axes, &series)
-}
-
-/// ‖Δw‖/‖w‖ per parameter per epoch on a log axis, with the notes'
-/// healthy 1e-3 as a dashed reference line.
-///
-/// # Errors
-/// A plotters drawing error.
-pub fn update_ratio_chart(epochs: &[EpochRecord]) -> io::Result<String> {
-    let mut names: Vec<&str> = Vec::new();
-    for e in epochs {
-        for (name, _) in &e.update_ratios {
-            if !names.contains(&name.as_str()) {
-                names.push(name);
-            }
-        }
-    }
-    let mut series: Vec<Series> = names
-        .iter()
-        .enumerate()
-        .map(|(i, &name)| {
-            let points = epochs
-                .iter()
-                .filter_map(|e| {
-                    let r = e.update_ratios.iter().find(|(n, _)| n == name)?;
-                    Some((f64::from(e.epoch), r.1))
-                })
-                .collect();
-            Series::new(name, points, i, Style::LineDots)
-        })
-        .collect();
-    if let (Some(first), Some(last)) = (epochs.first(), epochs.last())
-        && !names.is_empty()
-    {
-        let (a, b) = (f64::from(first.epoch), f64::from(last.epoch));
-        series.push(Series::new(
-            "1e-3 (healthy)",
-            vec![(a, 1e-3), (b, 1e-3)],
-            0,
-            Style::Reference,
-        ));
-    }
-    let axes = Axes {
-        title: "Update/weight ratio ‖Δw‖/‖w‖ per parameter",
-        x_label: "epoch",
-        y_label: "ratio (log scale)",
-        log_y: true,
-        y_range: None,
-    };
-    line_chart(&axes, &series)
-}
-
-/// Height of one row (one layer) of [`histograms_chart`].
-pub const HIST_ROW: u32 = 230;
-
-/// The activation and gradient histograms of every layer at the last
-/// epoch that recorded layer statistics: one row per layer, activations
-/// on the left, gradients on the right.
-///
-/// # Errors
-/// A plotters drawing error.
-pub fn histograms_chart(epochs: &[EpochRecord]) -> io::Result<String> {
-    let last = epochs.iter().rev().find(|e| !e.layers.is_empty());
-    let rows = last.map_or(1, |e| e.layers.len());
-    let height = 40 + HIST_ROW * rows as u32;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(svg_error)?;
-        let title = match last {
-            Some(e) => format!("Activations and gradients per layer (epoch {})", e.epoch),
-            None => "Activations and gradients per layer".to_string(),
-        };
-        let body = root.titled(&title, ("sans-serif", 20)).map_err(svg_error)?;
-        match last {
-            None => {
-                body.draw(&Text::new(
-                    "no layer statistics recorded",
-                    (WIDTH as i32 / 2 - 110, 60),
-                    ("sans-serif", 16)
-                        .into_font()
-                        .color(&RGBColor(150, 150, 150)),
-                ))
-                .map_err(svg_error)?;
-            }
-            Some(e) => {
-                let panels = body.split_evenly((rows, 2));
-                for (i, layer) in e.layers.iter().enumerate() {
-                    draw_histogram(&panels[2 * i], layer, true, i)?;
-                    draw_histogram(&panels[2 * i + 1], layer, false, i)?;
-                }
-            }
-        }
-        root.present().map_err(svg_error)?;
-    }
-    Ok(svg)
-}
-
-/// One histogram panel: bars over the bin edges.
-fn draw_histogram(
-    area: &DrawingArea<SVGBackend<'_>, Shift>,
-    layer: &LayerStats,
-    activation: bool,
-    index: usize,
-) -> io::Result<()> {
-    let (hist, summary, what): (&Histogram, _, _) = if activation {
-        (&layer.activation_hist, &layer.activation, "activations")
-    } else {
-        (&layer.gradient_hist, &layer.gradient, "gradients")
-    };
-    let mut caption = format!(
-        "{} {what}: mean {} std {}",
-        layer.name,
-        tick(summary.mean),
-        tick(summary.std)
-    );
-    if let (true, Some(dead)) = (activation, layer.dead_fraction) {
-        caption.push_str(&format!(", dead {:.0}%", 100.0 * dead));
-    }
-    let ok = hist.edges.len() == hist.counts.len() + 1
-        && !hist.counts.is_empty()
-        && hist.edges.iter().all(|e| e.is_finite());
-    let (x0, x1) = if ok {
-        (hist.edges[0], hist.edges[hist.edges.len() - 1])
-    } else {
-        (0.0, 1.0)
-    };
-    let (x0, x1) = if x1 > x0 {
-        (x0, x1)
-    } else {
-        pad(x0, x1, false)
-    };
-    let top = hist.counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.08;
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 15))
-        .margin(8)
-        .margin_right(22) // room for the last x label (was clipped)
-        .x_label_area_size(30)
-        .y_label_area_size(50)
-        .build_cartesian_2d(x0..x1, 0.0..top)
-        .map_err(svg_error)?;
-    chart
-        .configure_mesh()
-        .x_labels(6)
-        .y_labels(5)
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| whole_tick(*v))
-        .light_line_style(RGBColor(240, 240, 240))
-        .label_style(("sans-serif", 13))
-        .draw()
-        .map_err(svg_error)?;
-    if !ok {
-        return Ok(());
-    }
-    let c = color(if activation { 2 * index } else { 2 * index + 1 });
-    chart
-        .draw_series(hist.counts.iter().enumerate().map(|(i, &n)| {
-            Rectangle::new(
-                [(hist.edges[i], 0.0), (hist.edges[i + 1], n as f64)],
-                c.mix(0.75).filled(),
-            )
-        }))
         .map_err(svg_error)?;
     Ok(())
 }

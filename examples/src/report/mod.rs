@@ -1,10 +1,12 @@
 //! A training run's pictures and its one self-contained HTML page
-//! (issue 12): SVG charts drawn with `plotters` ([`charts`]), a PNG grid
+//! (issue 12): SVG charts drawn with `plotters` ([`charts`], [`curves`], [`histograms`]), a PNG grid
 //! of the first layer's weights ([`weights_png`]) and `report.html`
 //! ([`html`]), which inlines all of them, so the page opens in a browser
 //! from disk with no server.
 
 pub mod charts;
+pub mod curves;
+pub mod histograms;
 pub mod html;
 pub mod weights_png;
 
@@ -69,22 +71,22 @@ pub fn write_run_report(dir: &Path, run: &RunSummary<'_>) -> io::Result<Vec<Path
         (
             "loss.svg",
             "Loss",
-            charts::loss_chart(run.steps, run.epochs)?,
+            curves::loss_chart(run.steps, run.epochs)?,
         ),
         (
             "accuracy.svg",
             "Accuracy",
-            charts::accuracy_chart(run.epochs)?,
+            curves::accuracy_chart(run.epochs)?,
         ),
         (
             "update_ratio.svg",
             "Update/weight ratio",
-            charts::update_ratio_chart(run.epochs)?,
+            curves::update_ratio_chart(run.epochs)?,
         ),
         (
             "histograms.svg",
             "Activation and gradient histograms",
-            charts::histograms_chart(run.epochs)?,
+            histograms::histograms_chart(run.epochs)?,
         ),
     ];
     let mut written = Vec::new();
