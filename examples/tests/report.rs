@@ -247,6 +247,8 @@ fn empty_run_still_renders_every_chart() {
     assert_eq!(files.len(), 5);
     let loss = std::fs::read_to_string(dir.join("loss.svg")).unwrap();
     assert!(loss.contains("no data recorded"));
+    let hist = std::fs::read_to_string(dir.join("histograms.svg")).unwrap();
+    assert!(hist.contains("no layer statistics recorded"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -340,4 +342,57 @@ fn smoothing_a_falling_line_does_not_lag() {
             line[i]
         );
     }
+}
+
+/// The weight grid: each tile spans black to white on its own range, a
+/// constant tile is mid-grey, a NaN weight is black (never hidden), gaps
+/// are white.
+#[test]
+fn weight_grid_normalizes_each_tile_and_shows_nan() {
+    use examples::report::weights_png::grid_pixels;
+    // 3 units of 2×2: a ramp, a constant, a ramp with a NaN; grid 2×2 tiles.
+    let mut w = Array2::from_shape_vec(
+        (4, 3),
+        vec![
+            0.0,
+            5.0,
+            1.0,
+            1.0,
+            5.0,
+            f64::NAN,
+            2.0,
+            5.0,
+            3.0,
+            3.0,
+            5.0,
+            4.0,
+        ],
+    )
+    .unwrap();
+    w[[0, 0]] = -30.0; // unit 0 spans -30..3: its own scale, not unit 2's
+    let (px, h, width) = grid_pixels(&w, [2, 2]).unwrap();
+    assert_eq!((h, width), (5, 5));
+    let at = |r: usize, c: usize| px[r * width + c];
+    assert_eq!((at(0, 0), at(1, 1)), (0, 255)); // unit 0: min black, max white
+    assert!(
+        [at(0, 3), at(0, 4), at(1, 3), at(1, 4)]
+            .iter()
+            .all(|&p| p == 128)
+    ); // constant
+    assert_eq!(at(3, 1), 0); // unit 2's NaN
+    assert_eq!((at(3, 0), at(4, 1)), (0, 255)); // unit 2: 1 → black, 4 → white
+    assert!((0..5).all(|i| at(2, i) == 255 && at(i, 2) == 255)); // gaps
+}
+
+/// A log axis leaves out non-positive values instead of failing.
+#[test]
+fn log_axis_skips_zero_and_negative_ratios() {
+    use examples::report::curves::update_ratio_chart;
+    let mut epochs = fixture().epochs;
+    epochs[1].update_ratios[0].1 = 0.0;
+    epochs[2].update_ratios[0].1 = -1.0;
+    epochs[3].update_ratios[1].1 = f64::NAN;
+    let svg = update_ratio_chart(&epochs).unwrap();
+    assert!(svg.contains("fc1.W") && svg.contains("fc2.W"));
+    assert!(!svg.contains("NaN") && !svg.contains("inf"));
 }
