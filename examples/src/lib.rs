@@ -76,4 +76,5 @@ fn argmax(values: impl Iterator<Item = f64>) -> usize {
         .0
 }
 
+pub mod optimizers;
 pub mod report;
