@@ -77,3 +77,4 @@ fn argmax(values: impl Iterator<Item = f64>) -> usize {
 }
 
 pub mod report;
+pub mod train_job;

@@ -1,0 +1,10 @@
+//! The `train` example's logic, in the library so tests can run it:
+//! flags ([`args`]), the sanity checks, training with progress and
+//! checkpoints ([`run`]), and the artifacts.
+
+pub mod args;
+mod job;
+mod progress;
+
+pub use args::{Args, OptimizerKind};
+pub use job::{Outcome, run};

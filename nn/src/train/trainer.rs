@@ -1,0 +1,455 @@
+//! [`Trainer`]: epochs of mini-batches for any model, loss, regularizer,
+//! optimizer and schedule, with evaluation, best-by-validation parameters,
+//! early stopping, divergence detection and the babysitting numbers.
+//!
+//! **Reproducible, resumable.** Everything random in epoch `e` comes from
+//! [`epoch_rng`]`(seed, e)`: its first draw seeds the shuffle, the rest
+//! feed dropout. So the same seed gives a bitwise-identical run, and a run
+//! resumed at an epoch boundary from its [`Progress`] (plus the model,
+//! optimizer and schedule state) continues bit for bit.
+//!
+//! **One step** (the same as [`train_step`](crate::optim::train_step)):
+//! reset the tape, forward the batch in a training [`Ctx`], data loss +
+//! regularization, backward, collect [`ParamGrads`], check the loss and
+//! gradient norm for divergence, reset the tape, update in place. Only an
+//! epoch's last step copies the parameters, for ‖Δw‖/‖w‖.
+//!
+//! **Each epoch**: evaluation mode (batch norm running statistics, no
+//! dropout) on the whole training and validation sets, layer statistics on
+//! a probe batch, the schedule advanced, the best parameters kept, then the
+//! observer called (progress, checkpoints).
+
+use autograd::{Float, Tape, Var};
+use ndarray::Array2;
+use rand::RngExt;
+
+use super::babysit::{Taps, layer_stats, ratio_warnings, update_ratios};
+use super::divergence::{TrainError, check_step};
+use super::metrics::{EpochRecord, StepRecord};
+use crate::checkpoint::epoch_rng;
+use crate::data::{Batches, Dataset};
+use crate::optim::{Optimizer, ParamGrads, State, schedule::Schedule};
+use crate::{Ctx, Module, Regularizer};
+
+/// The trainer's settings. `Default`: 10 epochs of batches of 64, seed 0,
+/// no early stopping, a probe batch of 256 rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainConfig {
+    /// Epochs to run in total (a resumed run counts the ones already done).
+    pub epochs: u32,
+    /// Examples per mini-batch.
+    pub batch_size: usize,
+    /// The run's seed ([`epoch_rng`]).
+    pub seed: u64,
+    /// Stop after this many epochs without a better validation result.
+    pub patience: Option<u32>,
+    /// Rows of the training set used for the per-layer statistics (0: none).
+    pub probe_rows: usize,
+    /// Put the best-by-validation parameters back in the model at the end.
+    pub restore_best: bool,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            epochs: 10,
+            batch_size: 64,
+            seed: 0,
+            patience: None,
+            probe_rows: 256,
+            restore_best: true,
+        }
+    }
+}
+
+/// The best epoch so far and the model's values then.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Best<F> {
+    /// The epoch (0-based).
+    pub epoch: u32,
+    /// Its validation accuracy (higher is better; ties go to lower loss).
+    pub val_acc: f64,
+    /// Its validation loss.
+    pub val_loss: f64,
+    /// Every parameter's value, in `Module::params` order.
+    pub params: Vec<Array2<F>>,
+    /// Every buffer's value (batch norm running statistics).
+    pub buffers: Vec<Array2<F>>,
+}
+
+/// Where a run stands between epochs: what a resumed run needs besides the
+/// model, optimizer and schedule.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Progress<F> {
+    /// Epochs done.
+    pub epoch: u32,
+    /// Steps done.
+    pub step: u64,
+    /// The run's first loss (the divergence test's reference).
+    pub first_loss: Option<f64>,
+    /// Epochs since the best one.
+    pub since_best: u32,
+    /// The best epoch.
+    pub best: Option<Best<F>>,
+}
+
+impl<F: Float> Progress<F> {
+    /// The counters as a [`State`] of kind `"progress"` (the best
+    /// parameters are not in it: they are the `best` checkpoint).
+    pub fn export(&self) -> State<F> {
+        let mut s = State::new("progress");
+        let mut put = |k: &str, v: f64| s.scalars.insert(k.into(), v);
+        put("epoch", self.epoch.into());
+        put("step", self.step as f64);
+        put("first_loss", self.first_loss.unwrap_or(f64::NAN));
+        put("since_best", self.since_best.into());
+        if let Some(b) = &self.best {
+            put("best_epoch", b.epoch.into());
+            put("best_val_acc", b.val_acc);
+            put("best_val_loss", b.val_loss);
+        }
+        s
+    }
+
+    /// Rebuilds progress from [`export`](Self::export) and the best
+    /// model's parameters and buffers (from the `best` checkpoint).
+    pub fn restore(state: &State<F>, best: Option<(Vec<Array2<F>>, Vec<Array2<F>>)>) -> Self {
+        let get = |k: &str| state.scalars.get(k).copied();
+        let first = get("first_loss").filter(|v| !v.is_nan());
+        let best = match (best, get("best_epoch")) {
+            (Some((params, buffers)), Some(e)) => Some(Best {
+                epoch: e as u32,
+                val_acc: get("best_val_acc").unwrap_or(0.0),
+                val_loss: get("best_val_loss").unwrap_or(f64::INFINITY),
+                params,
+                buffers,
+            }),
+            _ => None,
+        };
+        Progress {
+            epoch: get("epoch").unwrap_or(0.0) as u32,
+            step: get("step").unwrap_or(0.0) as u64,
+            first_loss: first,
+            since_best: get("since_best").unwrap_or(0.0) as u32,
+            best,
+        }
+    }
+}
+
+/// What the observer sees at the end of each epoch.
+pub struct EpochEnd<'a, F: Float, M: ?Sized, O: ?Sized> {
+    /// The epoch's record.
+    pub record: &'a EpochRecord,
+    /// Whether this epoch is the best so far.
+    pub is_best: bool,
+    /// The model after the epoch.
+    pub model: &'a M,
+    /// The optimizer (its state, for a checkpoint).
+    pub optimizer: &'a O,
+    /// The schedule, if any (advanced past this epoch).
+    pub schedule: Option<&'a dyn Schedule>,
+    /// The run's progress after this epoch.
+    pub progress: &'a Progress<F>,
+    /// Warnings raised this epoch (update/weight ratios).
+    pub warnings: &'a [String],
+}
+
+/// A finished run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainReport<F> {
+    /// One record per step taken in this call.
+    pub steps: Vec<StepRecord>,
+    /// One record per epoch run in this call.
+    pub epochs: Vec<EpochRecord>,
+    /// Where the run stands (best parameters included).
+    pub progress: Progress<F>,
+    /// Whether patience ran out before the last epoch.
+    pub stopped_early: bool,
+    /// Every warning raised (update/weight ratios), prefixed by its epoch.
+    pub warnings: Vec<String>,
+}
+
+/// The training loop; see the module doc.
+pub struct Trainer<F: Float> {
+    config: TrainConfig,
+    regularizer: Option<Regularizer>,
+    schedule: Option<Box<dyn Schedule>>,
+    progress: Progress<F>,
+}
+
+/// The data loss: scores and labels to a 1×1 node.
+pub trait DataLoss<F: Float>: for<'t> Fn(Var<'t, F>, &[usize]) -> Var<'t, F> {}
+impl<F: Float, L: for<'t> Fn(Var<'t, F>, &[usize]) -> Var<'t, F>> DataLoss<F> for L {}
+
+impl<F: Float> Trainer<F> {
+    /// A trainer with `config`, no regularizer, no schedule, from epoch 0.
+    pub fn new(config: TrainConfig) -> Self {
+        Trainer {
+            config,
+            regularizer: None,
+            schedule: None,
+            progress: Progress::default(),
+        }
+    }
+
+    /// Adds a regularization loss to every step.
+    pub fn regularizer(mut self, reg: Regularizer) -> Self {
+        self.regularizer = Some(reg);
+        self
+    }
+
+    /// Sets the optimizer's learning rate from `schedule` every epoch.
+    pub fn schedule(mut self, schedule: impl Schedule + 'static) -> Self {
+        self.schedule = Some(Box::new(schedule));
+        self
+    }
+
+    /// The schedule (to restore its counters when resuming).
+    pub fn schedule_mut(&mut self) -> Option<&mut (dyn Schedule + 'static)> {
+        self.schedule.as_deref_mut()
+    }
+
+    /// Continues from `progress` (a resumed run).
+    pub fn resume(mut self, progress: Progress<F>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Where the run stands (epochs and steps done, the best epoch).
+    pub fn progress(&self) -> &Progress<F> {
+        &self.progress
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// Trains `model` on `train`, evaluating on `val` each epoch, calling
+    /// `observer` after each epoch.
+    ///
+    /// # Errors
+    /// [`TrainError::Diverged`] at the first diverging step;
+    /// [`TrainError::Model`] for a forward or data error;
+    /// [`TrainError::Observer`] if the observer returns an error.
+    pub fn fit<M, O, L>(
+        &mut self,
+        model: &mut M,
+        optimizer: &mut O,
+        train: &Dataset<F>,
+        val: &Dataset<F>,
+        loss: L,
+        mut observer: impl FnMut(&EpochEnd<'_, F, M, O>) -> Result<(), String>,
+    ) -> Result<TrainReport<F>, TrainError>
+    where
+        F: Default,
+        M: Taps<F> + ?Sized,
+        O: Optimizer<F> + ?Sized,
+        L: DataLoss<F>,
+    {
+        let model_err = |e: &dyn std::fmt::Display| TrainError::Model(e.to_string());
+        let (train_labels, val_labels) = match (train.labels().classes(), val.labels().classes()) {
+            (Some(t), Some(v)) => (t, v),
+            _ => return Err(TrainError::Model("the trainer needs class labels".into())),
+        };
+        let probe_n = self.config.probe_rows.min(train.len());
+        let probe_x = train
+            .features()
+            .slice_axis(ndarray::Axis(0), ndarray::Slice::from(..probe_n))
+            .to_owned();
+        let mut tape = Tape::new();
+        let mut report = TrainReport {
+            steps: Vec::new(),
+            epochs: Vec::new(),
+            progress: Progress::default(),
+            stopped_early: false,
+            warnings: Vec::new(),
+        };
+        while self.progress.epoch < self.config.epochs {
+            let start = std::time::Instant::now();
+            let epoch = self.progress.epoch;
+            if let Some(s) = &self.schedule {
+                optimizer
+                    .set_learning_rate(s.learning_rate())
+                    .map_err(|e| model_err(&e))?;
+            }
+            let lr = optimizer.learning_rate();
+            let mut rng = epoch_rng(self.config.seed, epoch.into());
+            let mut batches = Batches::new(train, self.config.batch_size, rng.random())
+                .map_err(|e| model_err(&e))?;
+            let n_batches = batches.batches_per_epoch();
+            let (mut sum_data, mut sum_reg, mut ratios) = (0.0, 0.0, Vec::new());
+            for b in 0..n_batches {
+                let Some(batch) = batches.next_batch() else {
+                    break;
+                };
+                let last = b + 1 == n_batches;
+                tape.reset();
+                let (data, reg, norms, grads) = {
+                    let mut ctx = Ctx::train(&tape).with_rng(&mut rng);
+                    let scores = model
+                        .try_forward(&mut ctx, tape.constant(batch.x.clone()))
+                        .map_err(|e| model_err(&e))?;
+                    let data = loss(scores, batch.labels);
+                    let total = match &self.regularizer {
+                        Some(r) => data + r.loss(&mut ctx, &model.params()),
+                        None => data,
+                    };
+                    let reg = total.item().as_f64() - data.item().as_f64();
+                    let params = model.params();
+                    let grads = ParamGrads::collect(&ctx, &params, total.backward());
+                    let norms: Vec<(String, f64)> = params
+                        .iter()
+                        .map(|p| {
+                            let n2 = grads.get(p).map_or(0.0, |g| {
+                                g.iter().map(|v| v.as_f64() * v.as_f64()).sum::<f64>()
+                            });
+                            (p.name().to_string(), n2.sqrt())
+                        })
+                        .collect();
+                    (data.item().as_f64(), reg, norms, grads)
+                };
+                tape.reset();
+                let step = self.progress.step;
+                check_step(step, data + reg, self.progress.first_loss, &norms)?;
+                self.progress.first_loss.get_or_insert(data + reg);
+                let before: Vec<Array2<F>> = if last {
+                    model.params().iter().map(|p| p.value().clone()).collect()
+                } else {
+                    Vec::new()
+                };
+                optimizer.step(&mut model.params_mut(), &grads);
+                drop(grads);
+                if last {
+                    ratios = update_ratios(&before, &model.params());
+                }
+                sum_data += data;
+                sum_reg += reg;
+                report.steps.push(StepRecord {
+                    step,
+                    epoch,
+                    data_loss: data,
+                    reg_loss: reg,
+                    lr,
+                });
+                self.progress.step += 1;
+            }
+            // Evaluation mode: whole training and validation sets.
+            let (_, train_acc) = evaluate(model, train.features(), train_labels, &loss)
+                .map_err(|e| model_err(&e))?;
+            let (val_loss, val_acc) =
+                evaluate(model, val.features(), val_labels, &loss).map_err(|e| model_err(&e))?;
+            let layers = if probe_n > 0 {
+                layer_stats(model, &probe_x, &train_labels[..probe_n], &loss)
+                    .map_err(|e| model_err(&e))?
+            } else {
+                Vec::new()
+            };
+            if let Some(s) = self.schedule.as_deref_mut() {
+                s.observe(val_loss);
+                s.advance();
+            }
+            let is_best = self.progress.best.as_ref().is_none_or(|b| {
+                val_acc > b.val_acc || (val_acc == b.val_acc && val_loss < b.val_loss)
+            });
+            if is_best {
+                self.progress.best = Some(Best {
+                    epoch,
+                    val_acc,
+                    val_loss,
+                    params: model.params().iter().map(|p| p.value().clone()).collect(),
+                    buffers: model.named_buffers().into_iter().map(|(_, b)| b).collect(),
+                });
+                self.progress.since_best = 0;
+            } else {
+                self.progress.since_best += 1;
+            }
+            self.progress.epoch += 1;
+            let n = n_batches.max(1) as f64;
+            let warnings = ratio_warnings(&ratios);
+            let record = EpochRecord {
+                epoch,
+                step: self.progress.step,
+                lr,
+                train_loss: sum_data / n,
+                reg_loss: sum_reg / n,
+                train_acc,
+                val_loss,
+                val_acc,
+                seconds: start.elapsed().as_secs_f64(),
+                update_ratios: ratios,
+                layers,
+            };
+            observer(&EpochEnd {
+                record: &record,
+                is_best,
+                model,
+                optimizer,
+                schedule: self.schedule.as_deref(),
+                progress: &self.progress,
+                warnings: &warnings,
+            })
+            .map_err(TrainError::Observer)?;
+            report
+                .warnings
+                .extend(warnings.into_iter().map(|w| format!("epoch {epoch}: {w}")));
+            report.epochs.push(record);
+            if self
+                .config
+                .patience
+                .is_some_and(|p| self.progress.since_best >= p)
+                && self.progress.epoch < self.config.epochs
+            {
+                report.stopped_early = true;
+                break;
+            }
+        }
+        if self.config.restore_best
+            && let Some(best) = &self.progress.best
+        {
+            for (p, v) in model.params_mut().into_iter().zip(&best.params) {
+                p.set(v.clone());
+            }
+            model
+                .set_buffers(&best.buffers)
+                .map_err(|e| model_err(&e))?;
+        }
+        report.progress = self.progress.clone();
+        Ok(report)
+    }
+}
+
+/// Mean data loss and accuracy of `model` on `(x, labels)` in evaluation mode.
+///
+/// # Errors
+/// The model's forward error, or a NaN score.
+pub fn evaluate<F, M, L>(
+    model: &M,
+    x: &Array2<F>,
+    labels: &[usize],
+    loss: &L,
+) -> autograd::Result<(f64, f64)>
+where
+    F: Float,
+    M: Module<F> + ?Sized,
+    L: DataLoss<F>,
+{
+    let tape = Tape::new();
+    let scores = model.try_forward(&mut Ctx::eval(&tape), tape.constant(x.clone()))?;
+    let l = loss(scores, labels).item().as_f64();
+    let value = scores.value();
+    let mut correct = 0usize;
+    for (row, &label) in value.rows().into_iter().zip(labels) {
+        let mut best = 0;
+        for (j, &v) in row.iter().enumerate() {
+            if v.is_nan() {
+                return Err(autograd::Error::argument("evaluate", "a score is NaN"));
+            }
+            if v > row[best] {
+                best = j;
+            }
+        }
+        correct += usize::from(best == label);
+    }
+    Ok((l, correct as f64 / labels.len().max(1) as f64))
+}
