@@ -5,7 +5,7 @@
 mod support;
 
 use nn::checkpoint::{RunDir, TrainingCheckpoint};
-use nn::optim::schedule::{Exponential, Schedule};
+use nn::optim::schedule::Exponential;
 use nn::optim::{Adam, AdamConfig, Optimizer, Sgd, SgdConfig, State};
 use nn::train::{EpochRecord, Progress, TrainConfig, TrainError, Trainer, metrics_io};
 use nn::{Module, Penalty, Regularizer};
@@ -51,7 +51,7 @@ fn same_seed_gives_a_bitwise_identical_run() {
         let mut m = net(32, true, 1);
         let mut t = Trainer::new(config(3)).regularizer(Regularizer::new(Penalty::l2(1e-3)));
         let r = t
-            .fit(&mut m, &mut adam(1e-3), &train, &val, softmax, |_| Ok(()))
+            .fit(&mut m, &mut adam(1e-2), &train, &val, softmax, |_| Ok(()))
             .unwrap();
         (values(&m), r.steps, timeless(&r.epochs))
     };

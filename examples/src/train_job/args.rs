@@ -23,12 +23,25 @@ pub enum OptimizerKind {
     Sgd,
 }
 
+/// How the inputs are normalized after per-feature centring (statistics
+/// from the training split only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Preprocess {
+    /// Centring only.
+    Center,
+    /// Centring, then one scale for every feature (unit overall variance):
+    /// for pixels, which share a scale.
+    Global,
+    /// Centring, then each feature divided by its own standard deviation.
+    Standardize,
+}
+
 /// Trains an MLP on the digits (or `--data`) with the notes' recipe.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "train", about)]
 pub struct Args {
     /// Epochs to train.
-    #[arg(long, default_value_t = 40)]
+    #[arg(long, default_value_t = 30)]
     pub epochs: u32,
     /// Initial learning rate.
     #[arg(long, default_value_t = 2e-3)]
@@ -45,6 +58,12 @@ pub struct Args {
     /// Dropout keep probability after each hidden layer (1 = no dropout).
     #[arg(long, default_value_t = 0.9)]
     pub dropout: f64,
+    /// Input normalization after centring.
+    #[arg(long, value_enum, default_value_t = Preprocess::Global)]
+    pub preprocess: Preprocess,
+    /// Do not add the eight one-pixel shifts of every training image.
+    #[arg(long)]
+    pub no_augment: bool,
     /// Examples per mini-batch.
     #[arg(long, default_value_t = 64)]
     pub batch_size: usize,

@@ -12,7 +12,6 @@ use nn::checkpoint::{RunDir, TrainingCheckpoint};
 use nn::data::{Dataset, Fractions, Labels, Split};
 use nn::optim::schedule::Exponential;
 use nn::optim::{Adam, AdamConfig, Nesterov, NesterovConfig, Optimizer, Sgd, SgdConfig, State};
-use nn::preprocess::{Standardize, Transform};
 use nn::train::{
     EpochEnd, Progress as RunProgress, SanityResult, TrainConfig, Trainer, metrics_io, sanity,
 };
@@ -20,6 +19,7 @@ use nn::{Mlp, Module, Penalty, Regularizer, losses};
 use rand::SeedableRng;
 
 use super::args::{Args, OptimizerKind, load_data};
+use super::prep::{Prep, with_shifts};
 use super::progress::Progress;
 use crate::report::{RunSummary, write_run_report};
 
@@ -174,15 +174,14 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         return Err("--hidden: a layer of size 0".into());
     }
     let split = Split::stratified(&data, Fractions::default(), 0).map_err(|e| e.to_string())?;
-    let prep = Standardize::fit(split.train.features()).map_err(|e| e.to_string())?;
-    let apply = |ds: &Dataset<f32>| {
-        with_features(ds, prep.apply(ds.features()).map_err(|e| e.to_string())?)
+    let raw_train = if args.no_augment {
+        split.train.clone()
+    } else {
+        with_shifts(&split.train)?
     };
-    let (train, val, test) = (
-        apply(&split.train)?,
-        apply(&split.val)?,
-        apply(&split.test)?,
-    );
+    let prep = Prep::fit(raw_train.features(), args.preprocess)?;
+    let apply = |ds: &Dataset<f32>| with_features(ds, prep.apply(ds.features())?);
+    let (train, val, test) = (apply(&raw_train)?, apply(&split.val)?, apply(&split.test)?);
     let labels = |ds: &Dataset<f32>| match ds.labels() {
         Labels::Classes(c) => Ok(c.clone()),
         Labels::Attributes(_) => {
@@ -200,7 +199,7 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         "sizes": sizes, "epochs": args.epochs, "lr": args.lr, "lr_decay": args.lr_decay,
         "optimizer": format!("{:?}", args.optimizer).to_lowercase(), "reg": args.reg,
         "dropout_keep": args.dropout, "batch_size": args.batch_size, "seed": args.seed,
-        "patience": args.patience, "preprocessing": "standardize (fitted on train)", "init": "He",
+        "patience": args.patience, "preprocessing": format!("{:?} (fitted on train)", args.preprocess).to_lowercase(), "init": "He", "augment": if args.no_augment { "none" } else { "one-pixel shifts to the 8 neighbours (9x train)" },
         "split": "stratified 0.7/0.15/0.15, split seed 0",
     });
     let config_text = serde_json::to_string_pretty(&config).map_err(|e| e.to_string())?;

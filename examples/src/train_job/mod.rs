@@ -4,6 +4,7 @@
 
 pub mod args;
 mod job;
+mod prep;
 mod progress;
 
 pub use args::{Args, OptimizerKind};
