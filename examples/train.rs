@@ -13,13 +13,6 @@
 //! Bad flags exit with clap's message (code 2); a bad file or a failed run
 //! prints `error: …` and exits with code 2.
 
-use clap::Parser;
-use examples::train_job::{Args, run};
-
 fn main() {
-    let args = Args::parse(); // prints usage and exits 2 on a bad flag
-    if let Err(e) = run(&args) {
-        eprintln!("error: {e}");
-        std::process::exit(2);
-    }
+    std::process::exit(examples::train_job::main_with(std::env::args_os()));
 }

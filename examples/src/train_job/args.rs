@@ -91,6 +91,45 @@ pub struct Args {
 }
 
 impl Args {
+    /// Refuses values clap cannot: a non-finite or non-positive learning
+    /// rate, a dropout keep probability outside (0, 1], zero epochs or
+    /// batch size, a negative decay or regularization.
+    ///
+    /// # Errors
+    /// A message naming the flag and its value.
+    pub fn validate(&self) -> Result<(), String> {
+        let bad = |flag: &str, v: &dyn std::fmt::Display, want: &str| {
+            Err(format!("--{flag} {v}: {want}"))
+        };
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            return bad("lr", &self.lr, "must be finite and > 0");
+        }
+        if !(self.dropout > 0.0 && self.dropout <= 1.0) {
+            return bad(
+                "dropout",
+                &self.dropout,
+                "the keep probability must be in (0, 1]",
+            );
+        }
+        if !(self.reg.is_finite() && self.reg >= 0.0) {
+            return bad("reg", &self.reg, "must be finite and >= 0");
+        }
+        if !(self.lr_decay.is_finite() && self.lr_decay >= 0.0) {
+            return bad("lr-decay", &self.lr_decay, "must be finite and >= 0");
+        }
+        if self.epochs == 0 || self.batch_size == 0 {
+            return bad(
+                "epochs/--batch-size",
+                &format!("{}/{}", self.epochs, self.batch_size),
+                "must be >= 1",
+            );
+        }
+        if self.hidden.contains(&0) {
+            return bad("hidden", &format!("{:?}", self.hidden), "a layer of size 0");
+        }
+        Ok(())
+    }
+
     /// The output directory.
     pub fn out_dir(&self) -> PathBuf {
         self.out

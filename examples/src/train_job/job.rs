@@ -163,16 +163,38 @@ fn sanity_checks(
     Ok(vec![chance, reg, overfit, grad])
 }
 
+/// The `train` binary's `main`: parses `argv`, runs, and returns the exit
+/// code — 0, or 2 with clap's message (bad flag) or `error: …` on stderr
+/// (bad value, bad file, failed run). `--help` prints usage and gives 0.
+pub fn main_with<I, T>(argv: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let args = match <Args as clap::Parser>::try_parse_from(argv) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    match run(&args) {
+        Ok(_) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
 /// Runs the whole job; an `Err` is a message for the user (exit code 2).
 ///
 /// # Errors
 /// Bad flags' values, unreadable data, I/O errors, divergence.
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let start = Instant::now();
+    args.validate()?;
     let data = load_data(args.data.as_deref())?;
-    if args.hidden.contains(&0) {
-        return Err("--hidden: a layer of size 0".into());
-    }
     let split = Split::stratified(&data, Fractions::default(), 0).map_err(|e| e.to_string())?;
     let raw_train = if args.no_augment {
         split.train.clone()

@@ -8,4 +8,4 @@ mod prep;
 mod progress;
 
 pub use args::{Args, OptimizerKind};
-pub use job::{Outcome, run};
+pub use job::{Outcome, main_with, run};
