@@ -117,7 +117,7 @@ fn paired() {
         t.elapsed().as_secs_f64()
     };
     for round in 0..=rounds {
-        let t_full = time(&mut || trainer_epoch(&mut m, &mut opt, &train, &val, 256));
+        let t_full = time(&mut || trainer_epoch(&mut m, &mut opt, &train, &val, 128));
         let t_bare = time(&mut || bare_epoch(&mut m, &mut opt, &train, &mut tape));
         // The evaluation the trainer adds (both sets, eval mode), timed alone.
         let t_eval = time(&mut || {
@@ -161,7 +161,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("digits_epoch");
     g.sample_size(20);
     g.bench_function("trainer", |b| {
-        b.iter(|| trainer_epoch(&mut m, &mut opt, &train, &val, 256))
+        b.iter(|| trainer_epoch(&mut m, &mut opt, &train, &val, 128))
     });
     g.bench_function("bare_train_step", |b| {
         b.iter(|| bare_epoch(&mut m, &mut opt, &train, &mut tape))

@@ -24,17 +24,16 @@ pub const BINS: usize = 20;
 /// either way; outside it [`ratio_warnings`] names the parameter.
 pub const RATIO_BAND: (f64, f64) = (1e-5, 1e-1);
 
+/// A forward pass's output and, per layer, its name and output.
+pub type Tapped<'t, F> = (Var<'t, F>, Vec<(String, Var<'t, F>)>);
+
 /// A module whose forward pass can also return its layers' outputs.
 pub trait Taps<F: Float>: Module<F> {
     /// The output and, per layer, its name and output. Default: no taps.
     ///
     /// # Errors
     /// The module's forward error.
-    fn forward_taps<'t>(
-        &self,
-        ctx: &mut Ctx<'t, '_, F>,
-        x: Var<'t, F>,
-    ) -> Result<(Var<'t, F>, Vec<(String, Var<'t, F>)>)> {
+    fn forward_taps<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Tapped<'t, F>> {
         Ok((self.try_forward(ctx, x)?, Vec::new()))
     }
 }
@@ -44,7 +43,7 @@ impl<F: Float> Taps<F> for Sequential<F> {
         &self,
         ctx: &mut Ctx<'t, '_, F>,
         mut x: Var<'t, F>,
-    ) -> Result<(Var<'t, F>, Vec<(String, Var<'t, F>)>)> {
+    ) -> Result<Tapped<'t, F>> {
         let mut taps = Vec::with_capacity(self.len());
         let mut block = String::new();
         for layer in self.layers() {
@@ -71,11 +70,7 @@ impl<F: Float> Taps<F> for Sequential<F> {
 }
 
 impl<F: Float> Taps<F> for Mlp<F> {
-    fn forward_taps<'t>(
-        &self,
-        ctx: &mut Ctx<'t, '_, F>,
-        x: Var<'t, F>,
-    ) -> Result<(Var<'t, F>, Vec<(String, Var<'t, F>)>)> {
+    fn forward_taps<'t>(&self, ctx: &mut Ctx<'t, '_, F>, x: Var<'t, F>) -> Result<Tapped<'t, F>> {
         (**self).forward_taps(ctx, x)
     }
 }

@@ -10,9 +10,9 @@ pub mod metrics_io;
 pub mod sanity;
 pub mod trainer;
 
-pub use babysit::Taps;
+pub use babysit::{Tapped, Taps};
 pub use divergence::TrainError;
 pub use metrics::{EpochRecord, Histogram, LayerStats, SanityResult, StepRecord, Summary};
 pub use trainer::{
-    Best, DataLoss, EpochEnd, Progress, TrainConfig, TrainReport, Trainer, evaluate,
+    Best, DataLoss, EpochEnd, Progress, Snapshot, TrainConfig, TrainReport, Trainer, evaluate,
 };

@@ -122,7 +122,7 @@ pub fn overfits_tiny<F: Float, M: Module<F> + ?Sized, O: Optimizer<F> + ?Sized>(
     let mut last = f64::NAN;
     for step in 0..=max_steps {
         match evaluate(model, x, labels, &loss) {
-            Ok((_, acc)) if acc == 1.0 => {
+            Ok((_, 1.0)) => {
                 return result(
                     name,
                     true,

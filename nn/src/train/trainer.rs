@@ -15,7 +15,7 @@
 //! epoch's last step copies the parameters, for ‖Δw‖/‖w‖.
 //!
 //! **Each epoch**: evaluation mode (batch norm running statistics, no
-//! dropout) on the whole training and validation sets, layer statistics on
+//! dropout) on the validation set and (a sample of) the training set, layer statistics on
 //! a probe batch, the schedule advanced, the best parameters kept, then the
 //! observer called (progress, checkpoints).
 
@@ -32,7 +32,8 @@ use crate::optim::{Optimizer, ParamGrads, State, schedule::Schedule};
 use crate::{Ctx, Module, Regularizer};
 
 /// The trainer's settings. `Default`: 10 epochs of batches of 64, seed 0,
-/// no early stopping, a probe batch of 256 rows.
+/// no early stopping, a probe batch of 128 rows, training accuracy on at
+/// most 2048 rows, the best parameters restored at the end.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainConfig {
     /// Epochs to run in total (a resumed run counts the ones already done).
@@ -45,6 +46,10 @@ pub struct TrainConfig {
     pub patience: Option<u32>,
     /// Rows of the training set used for the per-layer statistics (0: none).
     pub probe_rows: usize,
+    /// Training accuracy is measured on the first this many rows of the
+    /// training set (`usize::MAX`: all of it) — a sample keeps the
+    /// per-epoch evaluation cheap on a large (or augmented) set.
+    pub train_eval_rows: usize,
     /// Put the best-by-validation parameters back in the model at the end.
     pub restore_best: bool,
 }
@@ -56,7 +61,8 @@ impl Default for TrainConfig {
             batch_size: 64,
             seed: 0,
             patience: None,
-            probe_rows: 256,
+            probe_rows: 128,
+            train_eval_rows: 2048,
             restore_best: true,
         }
     }
@@ -76,6 +82,9 @@ pub struct Best<F> {
     /// Every buffer's value (batch norm running statistics).
     pub buffers: Vec<Array2<F>>,
 }
+
+/// A model's parameter values and buffer values, in `Module` order.
+pub type Snapshot<F> = (Vec<Array2<F>>, Vec<Array2<F>>);
 
 /// Where a run stands between epochs: what a resumed run needs besides the
 /// model, optimizer and schedule.
@@ -113,7 +122,7 @@ impl<F: Float> Progress<F> {
 
     /// Rebuilds progress from [`export`](Self::export) and the best
     /// model's parameters and buffers (from the `best` checkpoint).
-    pub fn restore(state: &State<F>, best: Option<(Vec<Array2<F>>, Vec<Array2<F>>)>) -> Self {
+    pub fn restore(state: &State<F>, best: Option<Snapshot<F>>) -> Self {
         let get = |k: &str| state.scalars.get(k).copied();
         let first = get("first_loss").filter(|v| !v.is_nan());
         let best = match (best, get("best_epoch")) {
@@ -253,6 +262,11 @@ impl<F: Float> Trainer<F> {
             _ => return Err(TrainError::Model("the trainer needs class labels".into())),
         };
         let probe_n = self.config.probe_rows.min(train.len());
+        let eval_n = self.config.train_eval_rows.min(train.len());
+        let eval_x = train
+            .features()
+            .slice_axis(ndarray::Axis(0), ndarray::Slice::from(..eval_n))
+            .to_owned();
         let probe_x = train
             .features()
             .slice_axis(ndarray::Axis(0), ndarray::Slice::from(..probe_n))
@@ -334,8 +348,8 @@ impl<F: Float> Trainer<F> {
                 });
                 self.progress.step += 1;
             }
-            // Evaluation mode: whole training and validation sets.
-            let (_, train_acc) = evaluate(model, train.features(), train_labels, &loss)
+            // Evaluation mode: the validation set, the first `train_eval_rows` of the training set.
+            let (_, train_acc) = evaluate(model, &eval_x, &train_labels[..eval_n], &loss)
                 .map_err(|e| model_err(&e))?;
             let (val_loss, val_acc) =
                 evaluate(model, val.features(), val_labels, &loss).map_err(|e| model_err(&e))?;
