@@ -7,12 +7,12 @@ pub mod babysit;
 pub mod divergence;
 pub mod metrics;
 pub mod metrics_io;
+pub mod progress;
 pub mod sanity;
 pub mod trainer;
 
 pub use babysit::{Tapped, Taps};
 pub use divergence::TrainError;
 pub use metrics::{EpochRecord, Histogram, LayerStats, SanityResult, StepRecord, Summary};
-pub use trainer::{
-    Best, DataLoss, EpochEnd, Progress, Snapshot, TrainConfig, TrainReport, Trainer, evaluate,
-};
+pub use progress::{Best, Progress, Snapshot};
+pub use trainer::{DataLoss, EpochEnd, TrainConfig, TrainReport, Trainer, evaluate};

@@ -1,5 +1,5 @@
 //! The notes' checks "before learning", each returning a [`SanityResult`]
-//! whose `detail` holds the numbers (print it with [`line`]):
+//! whose `detail` holds the numbers (print it with [`line()`]):
 //!
 //! * [`chance_loss`]: with small weights and λ = 0 the data loss is the
 //!   chance value — ln C for softmax ([`softmax_chance`]), C − 1 for the
