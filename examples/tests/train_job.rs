@@ -88,3 +88,41 @@ fn main_returns_exit_code_2_for_a_bad_flag_or_file_and_0_for_help() {
     assert_eq!(main_with(["train", "--quiet", "--data", "/no/such.csv"]), 2);
     assert_eq!(main_with(["train", "--help"]), 0);
 }
+
+#[test]
+fn a_csv_file_sets_the_input_size_and_the_classes() {
+    let dir = tmp("csv");
+    std::fs::create_dir_all(&dir).unwrap();
+    // 3 classes, 5 features: class k has feature k at 3, the rest noise-free 0.
+    let mut text = String::new();
+    for i in 0..60 {
+        let k = i % 3;
+        let row: Vec<String> = (0..5)
+            .map(|j| {
+                if j == k {
+                    "3".into()
+                } else {
+                    format!("{}", (i * j) % 2)
+                }
+            })
+            .collect();
+        text.push_str(&format!("{k},{}\n", row.join(",")));
+    }
+    let csv = dir.join("toy.csv");
+    std::fs::write(&csv, text).unwrap();
+    let out = dir.join("run");
+    let mut a = args(&[
+        "--data",
+        csv.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    a.epochs = 60; // one step per epoch: 42 training rows
+    a.lr = 0.02;
+    let done = run(&a).unwrap();
+    let config = std::fs::read_to_string(out.join("config.json")).unwrap();
+    let sizes: serde_json::Value = serde_json::from_str(&config).unwrap();
+    assert_eq!(sizes["sizes"], serde_json::json!([5, 16, 3]));
+    assert!(done.test_acc > 0.5, "{}", done.test_acc);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
