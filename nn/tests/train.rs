@@ -249,3 +249,33 @@ fn the_metrics_file_has_one_parsable_object_per_record() {
         Some(r.epochs[1].update_ratios[0].1)
     );
 }
+
+#[test]
+fn polyak_averages_are_evaluated_and_restored_while_training_uses_the_raw_weights() {
+    let (train, val) = digits_split();
+    let run = |polyak: Option<f64>| {
+        let mut m = net(32, false, 6);
+        let mut t = Trainer::new(config(3));
+        if let Some(d) = polyak {
+            t = t.polyak(d).unwrap();
+        }
+        let mut seen = false;
+        let r = t
+            .fit(&mut m, &mut adam(1e-2), &train, &val, softmax, |end| {
+                seen |= end.polyak.is_some();
+                Ok(())
+            })
+            .unwrap();
+        (values(&m), r, seen)
+    };
+    let (plain, plain_r, seen) = run(None);
+    assert!(!seen);
+    let (avg, r, seen) = run(Some(0.9));
+    assert!(seen);
+    // The raw trajectory is the same (same steps); what is evaluated and kept differs.
+    assert_eq!(r.steps, plain_r.steps);
+    assert_ne!(avg, plain);
+    assert_eq!(avg, r.progress.best.as_ref().unwrap().params);
+    assert!(r.epochs[2].val_acc > 0.8, "{}", r.epochs[2].val_acc);
+    assert!(Trainer::<f32>::new(config(1)).polyak(1.5).is_err());
+}

@@ -5,6 +5,7 @@
 
 pub mod babysit;
 pub mod divergence;
+pub mod evaluate;
 pub mod metrics;
 pub mod metrics_io;
 pub mod progress;
@@ -13,6 +14,7 @@ pub mod trainer;
 
 pub use babysit::{Tapped, Taps};
 pub use divergence::TrainError;
+pub use evaluate::evaluate;
 pub use metrics::{EpochRecord, Histogram, LayerStats, SanityResult, StepRecord, Summary};
 pub use progress::{Best, Progress, Snapshot};
-pub use trainer::{DataLoss, EpochEnd, TrainConfig, TrainReport, Trainer, evaluate};
+pub use trainer::{DataLoss, EpochEnd, TrainConfig, TrainReport, Trainer};

@@ -19,8 +19,9 @@ use autograd::{Float, Tape};
 use gradcheck::GradCheck;
 use ndarray::Array2;
 
+use super::evaluate::evaluate;
 use super::metrics::SanityResult;
-use super::trainer::{DataLoss, evaluate};
+use super::trainer::DataLoss;
 use crate::optim::{Optimizer, train_step};
 use crate::{Ctx, Mode, Module, Regularizer};
 

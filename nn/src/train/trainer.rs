@@ -25,12 +25,13 @@ use rand::RngExt;
 
 use super::babysit::{Taps, layer_stats, ratio_warnings, update_ratios};
 use super::divergence::{TrainError, check_step};
+use super::evaluate::evaluate;
 use super::metrics::{EpochRecord, StepRecord};
-use super::progress::{Best, Progress};
+use super::progress::{Best, Progress, Snapshot};
 use crate::checkpoint::epoch_rng;
 use crate::data::{Batches, Dataset};
-use crate::optim::{Optimizer, ParamGrads, schedule::Schedule};
-use crate::{Ctx, Module, Regularizer};
+use crate::optim::{Optimizer, ParamGrads, Polyak, schedule::Schedule};
+use crate::{Ctx, Regularizer};
 
 /// The trainer's settings. `Default`: 10 epochs of batches of 64, seed 0,
 /// no early stopping, a probe batch of 128 rows, training accuracy on at
@@ -85,6 +86,8 @@ pub struct EpochEnd<'a, F: Float, M: ?Sized, O: ?Sized> {
     pub progress: &'a Progress<F>,
     /// Warnings raised this epoch (update/weight ratios).
     pub warnings: &'a [String],
+    /// The Polyak average, if any (its state, for a checkpoint).
+    pub polyak: Option<&'a Polyak<F>>,
 }
 
 /// A finished run.
@@ -107,6 +110,7 @@ pub struct Trainer<F: Float> {
     config: TrainConfig,
     regularizer: Option<Regularizer>,
     schedule: Option<Box<dyn Schedule>>,
+    polyak: Option<Polyak<F>>,
     progress: Progress<F>,
 }
 
@@ -121,6 +125,7 @@ impl<F: Float> Trainer<F> {
             config,
             regularizer: None,
             schedule: None,
+            polyak: None,
             progress: Progress::default(),
         }
     }
@@ -135,6 +140,22 @@ impl<F: Float> Trainer<F> {
     pub fn schedule(mut self, schedule: impl Schedule + 'static) -> Self {
         self.schedule = Some(Box::new(schedule));
         self
+    }
+
+    /// Keeps a Polyak average of the parameters (decay in [0, 1)), updated
+    /// after every step; evaluation, the best parameters and so the
+    /// restored model use the averages, training the raw weights.
+    ///
+    /// # Errors
+    /// [`ConfigError`](crate::optim::ConfigError) for a decay outside [0, 1).
+    pub fn polyak(mut self, decay: f64) -> Result<Self, crate::optim::ConfigError> {
+        self.polyak = Some(Polyak::new(decay)?);
+        Ok(self)
+    }
+
+    /// The Polyak average, if any (to export or restore it with a checkpoint).
+    pub fn polyak_mut(&mut self) -> Option<&mut Polyak<F>> {
+        self.polyak.as_mut()
     }
 
     /// The schedule (to restore its counters when resuming).
@@ -257,6 +278,9 @@ impl<F: Float> Trainer<F> {
                     Vec::new()
                 };
                 optimizer.step(&mut model.params_mut(), &grads);
+                if let Some(p) = &mut self.polyak {
+                    p.update(&model.params());
+                }
                 drop(grads);
                 if last {
                     ratios = update_ratios(&before, &model.params());
@@ -272,17 +296,30 @@ impl<F: Float> Trainer<F> {
                 });
                 self.progress.step += 1;
             }
-            // Evaluation mode: the validation set, the first `train_eval_rows` of the training set.
-            let (_, train_acc) = evaluate(model, &eval_x, &train_labels[..eval_n], &loss)
-                .map_err(|e| model_err(&e))?;
-            let (val_loss, val_acc) =
-                evaluate(model, val.features(), val_labels, &loss).map_err(|e| model_err(&e))?;
-            let layers = if probe_n > 0 {
-                layer_stats(model, &probe_x, &train_labels[..probe_n], &loss)
-                    .map_err(|e| model_err(&e))?
-            } else {
-                Vec::new()
-            };
+            // Evaluation mode (with the Polyak averages swapped in, if any):
+            // the validation set, the first `train_eval_rows` of the training set.
+            if let Some(p) = &mut self.polyak {
+                p.swap(&mut model.params_mut());
+            }
+            let evaluated = (|| -> autograd::Result<_> {
+                let (_, train_acc) = evaluate(model, &eval_x, &train_labels[..eval_n], &loss)?;
+                let (val_loss, val_acc) = evaluate(model, val.features(), val_labels, &loss)?;
+                let layers = if probe_n > 0 {
+                    layer_stats(model, &probe_x, &train_labels[..probe_n], &loss)?
+                } else {
+                    Vec::new()
+                };
+                let values: Snapshot<F> = (
+                    model.params().iter().map(|p| p.value().clone()).collect(),
+                    model.named_buffers().into_iter().map(|(_, b)| b).collect(),
+                );
+                Ok((train_acc, val_loss, val_acc, layers, values))
+            })();
+            if let Some(p) = &mut self.polyak {
+                p.swap(&mut model.params_mut()); // back: training continues from the raw weights
+            }
+            let (train_acc, val_loss, val_acc, layers, values) =
+                evaluated.map_err(|e| model_err(&e))?;
             if let Some(s) = self.schedule.as_deref_mut() {
                 s.observe(val_loss);
                 s.advance();
@@ -295,8 +332,8 @@ impl<F: Float> Trainer<F> {
                     epoch,
                     val_acc,
                     val_loss,
-                    params: model.params().iter().map(|p| p.value().clone()).collect(),
-                    buffers: model.named_buffers().into_iter().map(|(_, b)| b).collect(),
+                    params: values.0,
+                    buffers: values.1,
                 });
                 self.progress.since_best = 0;
             } else {
@@ -326,6 +363,7 @@ impl<F: Float> Trainer<F> {
                 schedule: self.schedule.as_deref(),
                 progress: &self.progress,
                 warnings: &warnings,
+                polyak: self.polyak.as_ref(),
             })
             .map_err(TrainError::Observer)?;
             report
@@ -355,39 +393,4 @@ impl<F: Float> Trainer<F> {
         report.progress = self.progress.clone();
         Ok(report)
     }
-}
-
-/// Mean data loss and accuracy of `model` on `(x, labels)` in evaluation mode.
-///
-/// # Errors
-/// The model's forward error, or a NaN score.
-pub fn evaluate<F, M, L>(
-    model: &M,
-    x: &Array2<F>,
-    labels: &[usize],
-    loss: &L,
-) -> autograd::Result<(f64, f64)>
-where
-    F: Float,
-    M: Module<F> + ?Sized,
-    L: DataLoss<F>,
-{
-    let tape = Tape::new();
-    let scores = model.try_forward(&mut Ctx::eval(&tape), tape.constant(x.clone()))?;
-    let l = loss(scores, labels).item().as_f64();
-    let value = scores.value();
-    let mut correct = 0usize;
-    for (row, &label) in value.rows().into_iter().zip(labels) {
-        let mut best = 0;
-        for (j, &v) in row.iter().enumerate() {
-            if v.is_nan() {
-                return Err(autograd::Error::argument("evaluate", "a score is NaN"));
-            }
-            if v > row[best] {
-                best = j;
-            }
-        }
-        correct += usize::from(best == label);
-    }
-    Ok((l, correct as f64 / labels.len().max(1) as f64))
 }
