@@ -78,3 +78,4 @@ fn argmax(values: impl Iterator<Item = f64>) -> usize {
 
 pub mod optimizers;
 pub mod report;
+pub mod train_job;

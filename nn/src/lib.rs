@@ -28,6 +28,10 @@
 //! * [`optim`]: optimizers (SGD, momentum, Nesterov, Adagrad, RMSprop,
 //!   Adam), learning-rate schedules, max-norm, Polyak averaging, and
 //!   L-BFGS for full-batch problems.
+//! * [`train`]: the training loop ([`train::Trainer`]: epochs, evaluation,
+//!   best-by-validation parameters, early stopping, bit-exact resume),
+//!   divergence detection, the notes' sanity checks before learning and
+//!   babysitting numbers, and the metrics file.
 //!
 //! # Literals in generic code: `F::of`
 //!

@@ -1,8 +1,20 @@
-//! Training: the loop, the notes' sanity checks and babysitting, and what
-//! a run records ([`metrics`]).
-//!
-//! (Being built for issue 12: the trainer and the sanity checks.)
+//! Training: the loop ([`Trainer`]), the notes' sanity checks before
+//! learning ([`sanity`]), the babysitting numbers ([`babysit`]), divergence
+//! detection ([`divergence`]), what a run records ([`metrics`]) and its
+//! JSON Lines file ([`metrics_io`]).
 
+pub mod babysit;
+pub mod divergence;
+pub mod evaluate;
 pub mod metrics;
+pub mod metrics_io;
+pub mod progress;
+pub mod sanity;
+pub mod trainer;
 
+pub use babysit::{Tapped, Taps};
+pub use divergence::TrainError;
+pub use evaluate::evaluate;
 pub use metrics::{EpochRecord, Histogram, LayerStats, SanityResult, StepRecord, Summary};
+pub use progress::{Best, Progress, Snapshot};
+pub use trainer::{DataLoss, EpochEnd, TrainConfig, TrainReport, Trainer};

@@ -1,0 +1,11 @@
+//! The `train` example's logic, in the library so tests can run it:
+//! flags ([`args`]), the sanity checks, training with progress and
+//! checkpoints ([`run`]), and the artifacts.
+
+pub mod args;
+mod job;
+mod prep;
+mod progress;
+
+pub use args::{Args, OptimizerKind};
+pub use job::{Outcome, main_with, run};
