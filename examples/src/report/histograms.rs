@@ -104,7 +104,9 @@ fn draw_histogram(
         .configure_mesh()
         .x_labels(6)
         .y_labels(5)
-        .x_label_formatter(&|v| tick(*v))
+        // A tick meant to be 0 comes out of the float arithmetic as -3e-20:
+        // anything below a billionth of the span is 0.
+        .x_label_formatter(&|v| tick(if v.abs() < (x1 - x0) * 1e-9 { 0.0 } else { *v }))
         .y_label_formatter(&|v| whole_tick(*v))
         .light_line_style(RGBColor(240, 240, 240))
         .label_style(("sans-serif", 13))

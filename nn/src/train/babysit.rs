@@ -102,7 +102,11 @@ pub fn summarize(values: impl Iterator<Item = f64> + Clone) -> Summary {
     }
 }
 
-/// [`BINS`] equal bins from `s.min` to `s.max` (one bin if they are equal).
+/// [`BINS`] equal bins over `mean ± 4·std`, clipped to `[s.min, s.max]`
+/// (one bin if that range is empty). Gradients are heavy-tailed: spread
+/// from min to max, a few outliers put almost every value in one bin and
+/// the picture shows nothing. Values outside the range are counted in the
+/// end bins, so the counts still sum to the number of finite values.
 ///
 /// ```
 /// use nn::train::babysit::{histogram, summarize};
@@ -110,15 +114,32 @@ pub fn summarize(values: impl Iterator<Item = f64> + Clone) -> Summary {
 /// let h = histogram(v.into_iter(), &summarize(v.into_iter()));
 /// assert_eq!(h.counts.iter().sum::<u64>(), 4);
 /// assert_eq!((h.counts[0], h.counts[19]), (1, 2)); // the last bin keeps its right edge
+///
+/// // 999 small values and one outlier: the bins follow the bulk.
+/// let v: Vec<f64> = (0..999).map(|i| (i % 7) as f64 * 1e-5).chain([1.0]).collect();
+/// let h = histogram(v.iter().copied(), &summarize(v.iter().copied()));
+/// assert!(*h.edges.last().unwrap() < 0.2);
+/// assert_eq!(h.counts.iter().sum::<u64>(), 1000);
+/// assert!(*h.counts.last().unwrap() >= 1); // the outlier is in the end bin
 /// ```
 pub fn histogram(values: impl Iterator<Item = f64>, s: &Summary) -> Histogram {
-    let bins = if s.max > s.min { BINS } else { 1 };
-    let width = (s.max - s.min) / bins as f64;
-    let edges = (0..=bins).map(|i| s.min + width * i as f64).collect();
+    let lo = if s.std.is_finite() {
+        (s.mean - 4.0 * s.std).max(s.min)
+    } else {
+        s.min
+    };
+    let hi = if s.std.is_finite() {
+        (s.mean + 4.0 * s.std).min(s.max)
+    } else {
+        s.max
+    };
+    let bins = if hi > lo { BINS } else { 1 };
+    let width = (hi - lo) / bins as f64;
+    let edges = (0..=bins).map(|i| lo + width * i as f64).collect();
     let mut counts = vec![0u64; bins];
     for v in values.filter(|v| v.is_finite()) {
         let i = if width > 0.0 {
-            (((v - s.min) / width) as usize).min(bins - 1)
+            (((v - lo) / width).max(0.0) as usize).min(bins - 1)
         } else {
             0
         };
