@@ -7,7 +7,9 @@ mod support;
 use nn::checkpoint::{RunDir, TrainingCheckpoint};
 use nn::optim::schedule::Exponential;
 use nn::optim::{Adam, AdamConfig, Optimizer, Sgd, SgdConfig, State};
-use nn::train::{EpochRecord, Progress, TrainConfig, TrainError, Trainer, metrics_io};
+use nn::train::{
+    EpochRecord, LayerProbe, Progress, TrainAccuracy, TrainConfig, TrainError, Trainer, metrics_io,
+};
 use nn::{Module, Penalty, Regularizer};
 use support::{digits_split, net, softmax};
 
@@ -16,7 +18,6 @@ fn config(epochs: u32) -> TrainConfig {
         epochs,
         batch_size: 64,
         seed: 5,
-        probe_rows: 64,
         ..Default::default()
     }
 }
@@ -212,7 +213,16 @@ fn taps_name_every_layer_and_count_dead_relus() {
     let relu = &e.layers[1];
     assert!(relu.dead_fraction.is_some_and(|d| (0.0..=1.0).contains(&d)));
     assert!(e.layers[0].dead_fraction.is_none());
-    assert_eq!(relu.activation_hist.counts.iter().sum::<u64>(), 64 * 16);
+    // The default probe is the epoch's last training batch: what is left
+    // after the full batches of 64.
+    let last_rows = match train.len() % 64 {
+        0 => 64,
+        r => r,
+    } as u64;
+    assert_eq!(
+        relu.activation_hist.counts.iter().sum::<u64>(),
+        last_rows * 16
+    );
     assert!(relu.activation.min >= 0.0 && relu.gradient.std > 0.0);
     let names: Vec<&str> = e.update_ratios.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["fc1.W", "fc1.b", "fc2.W", "fc2.b"]);
@@ -278,4 +288,53 @@ fn polyak_averages_are_evaluated_and_restored_while_training_uses_the_raw_weight
     assert_eq!(avg, r.progress.best.as_ref().unwrap().params);
     assert!(r.epochs[2].val_acc > 0.8, "{}", r.epochs[2].val_acc);
     assert!(Trainer::<f32>::new(config(1)).polyak(1.5).is_err());
+}
+
+#[test]
+fn an_evaluated_probe_measures_the_first_rows_in_evaluation_mode() {
+    let (train, val) = digits_split();
+    let mut m = net(16, true, 4);
+    let cfg = TrainConfig {
+        layer_probe: LayerProbe::Rows(50),
+        ..config(1)
+    };
+    let r = Trainer::new(cfg)
+        .fit(&mut m, &mut adam(1e-3), &train, &val, softmax, |_| Ok(()))
+        .unwrap();
+    let relu = &r.epochs[0].layers[1];
+    assert_eq!(relu.activation_hist.counts.iter().sum::<u64>(), 50 * 16);
+    let off = TrainConfig {
+        layer_probe: LayerProbe::Off,
+        ..config(1)
+    };
+    let r = Trainer::new(off)
+        .fit(&mut m, &mut adam(1e-3), &train, &val, softmax, |_| Ok(()))
+        .unwrap();
+    assert!(r.epochs[0].layers.is_empty());
+}
+
+/// With a model that does not move (learning rate 0) and no dropout, the
+/// running accuracy counted over the epoch's batches is exactly the
+/// evaluated accuracy on the whole training set — and it is not a constant:
+/// different initializations give different values.
+#[test]
+fn running_training_accuracy_counts_every_example_once() {
+    let (train, val) = digits_split();
+    let run = |accuracy, seed| {
+        let mut m = net(16, false, seed);
+        let cfg = TrainConfig {
+            train_accuracy: accuracy,
+            ..config(1)
+        };
+        let mut sgd = Sgd::new(SgdConfig { lr: 0.0 }).unwrap();
+        let r = Trainer::new(cfg)
+            .fit(&mut m, &mut sgd, &train, &val, softmax, |_| Ok(()))
+            .unwrap();
+        r.epochs[0].train_acc
+    };
+    let running = run(TrainAccuracy::Running, 4);
+    let evaluated = run(TrainAccuracy::Evaluated { rows: usize::MAX }, 4);
+    assert_eq!(running, evaluated);
+    assert_ne!(running, run(TrainAccuracy::Running, 5));
+    assert!(running > 0.0 && running < 0.5, "{running}"); // an untrained net
 }

@@ -5,7 +5,8 @@
 pub mod args;
 mod job;
 mod prep;
-mod progress;
+pub mod progress;
 
 pub use args::{Args, OptimizerKind};
 pub use job::{Outcome, main_with, run};
+pub use progress::Progress;

@@ -19,9 +19,21 @@ pub enum Progress {
 impl Progress {
     /// The bar if stderr is a terminal and not quiet, else lines or nothing.
     pub fn new(quiet: bool, epochs: u32, done: u32) -> Self {
+        Self::for_terminal(quiet, std::io::stderr().is_terminal(), epochs, done)
+    }
+
+    /// As [`Progress::new`], with whether stderr is a terminal given.
+    ///
+    /// ```
+    /// use examples::train_job::Progress;
+    /// assert!(matches!(Progress::for_terminal(false, true, 5, 0), Progress::Bar(_)));
+    /// assert!(matches!(Progress::for_terminal(false, false, 5, 0), Progress::Lines));
+    /// assert!(matches!(Progress::for_terminal(true, true, 5, 0), Progress::Quiet));
+    /// ```
+    pub fn for_terminal(quiet: bool, terminal: bool, epochs: u32, done: u32) -> Self {
         if quiet {
             Progress::Quiet
-        } else if std::io::stderr().is_terminal() {
+        } else if terminal {
             let bar = ProgressBar::new(epochs.into());
             bar.set_position(done.into());
             if let Ok(style) =

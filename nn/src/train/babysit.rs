@@ -1,7 +1,8 @@
 //! The notes' babysitting numbers, cheap enough to leave on: per-layer
 //! activation and gradient statistics with histograms and the fraction of
-//! dead ReLU units, measured on a probe batch once per epoch
-//! ([`layer_stats`]), and the update/weight ratio ‖Δw‖/‖w‖ of an epoch's
+//! dead ReLU units, measured once per epoch on the epoch's last training
+//! batch as it was trained ([`stats_of_taps`], no extra pass) or on a
+//! probe batch in evaluation mode ([`layer_stats`]), and the update/weight ratio ‖Δw‖/‖w‖ of an epoch's
 //! last step ([`update_ratios`], [`ratio_warnings`]).
 //!
 //! Per-layer values need the intermediate outputs, which a [`Module`]'s
@@ -75,30 +76,59 @@ impl<F: Float> Taps<F> for Mlp<F> {
     }
 }
 
-/// Mean, population standard deviation, min and max of `values`.
+/// Mean, population standard deviation, min and max of `values` (NaN
+/// makes the mean and deviation NaN; min and max skip it).
+///
+/// Four independent lanes per pass, so the loops vectorize: the trainer
+/// runs this on every layer's values and gradients each epoch.
 ///
 /// ```
-/// let s = nn::train::babysit::summarize([1.0, 3.0].into_iter());
+/// let s = nn::train::babysit::summarize(&[1.0, 3.0]);
 /// assert_eq!((s.mean, s.std, s.min, s.max), (2.0, 1.0, 1.0, 3.0));
+/// let s = nn::train::babysit::summarize(&[-2.0, 0.0, 1.0, 5.0, 6.0]);
+/// assert_eq!((s.mean, s.min, s.max), (2.0, -2.0, 6.0));
+/// assert!((s.std - 3.03315017762062).abs() < 1e-14); // sqrt(46 / 5)
 /// ```
-pub fn summarize(values: impl Iterator<Item = f64> + Clone) -> Summary {
-    let (mut n, mut sum, mut min, mut max) = (0usize, 0.0, f64::INFINITY, f64::NEG_INFINITY);
-    for v in values.clone() {
-        n += 1;
-        sum += v;
-        min = min.min(v);
-        max = max.max(v);
-    }
-    if n == 0 {
+pub fn summarize(values: &[f64]) -> Summary {
+    if values.is_empty() {
         return Summary::default();
     }
-    let mean = sum / n as f64;
-    let var = values.map(|v| (v - mean) * (v - mean)).sum::<f64>() / n as f64;
+    let (mut sum, mut min, mut max) = ([0.0; 4], [f64::INFINITY; 4], [f64::NEG_INFINITY; 4]);
+    let chunks = values.chunks_exact(4);
+    let tail = chunks.remainder();
+    // Comparisons rather than `f64::min`/`max` (cheaper); both skip NaN.
+    let mut add = |i: usize, v: f64| {
+        sum[i] += v;
+        min[i] = if v < min[i] { v } else { min[i] };
+        max[i] = if v > max[i] { v } else { max[i] };
+    };
+    for c in chunks {
+        for (i, &v) in c.iter().enumerate() {
+            add(i, v);
+        }
+    }
+    for (i, &v) in tail.iter().enumerate() {
+        add(i, v);
+    }
+    let n = values.len() as f64;
+    let mean = (sum[0] + sum[1] + (sum[2] + sum[3])) / n;
+    let mut sq = [0.0; 4];
+    let chunks = values.chunks_exact(4);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for i in 0..4 {
+            sq[i] += (c[i] - mean) * (c[i] - mean);
+        }
+    }
+    for (i, &v) in tail.iter().enumerate() {
+        sq[i] += (v - mean) * (v - mean);
+    }
+    let var = (sq[0] + sq[1] + (sq[2] + sq[3])) / n;
     Summary {
         mean,
         std: var.sqrt(),
-        min,
-        max,
+        min: min.iter().copied().fold(f64::INFINITY, f64::min),
+        max: max.iter().copied().fold(f64::NEG_INFINITY, f64::max),
     }
 }
 
@@ -111,18 +141,18 @@ pub fn summarize(values: impl Iterator<Item = f64> + Clone) -> Summary {
 /// ```
 /// use nn::train::babysit::{histogram, summarize};
 /// let v = [0.0, 0.5, 1.0, 1.0];
-/// let h = histogram(v.into_iter(), &summarize(v.into_iter()));
+/// let h = histogram(&v, &summarize(&v));
 /// assert_eq!(h.counts.iter().sum::<u64>(), 4);
 /// assert_eq!((h.counts[0], h.counts[19]), (1, 2)); // the last bin keeps its right edge
 ///
 /// // 999 small values and one outlier: the bins follow the bulk.
 /// let v: Vec<f64> = (0..999).map(|i| (i % 7) as f64 * 1e-5).chain([1.0]).collect();
-/// let h = histogram(v.iter().copied(), &summarize(v.iter().copied()));
+/// let h = histogram(&v, &summarize(&v));
 /// assert!(*h.edges.last().unwrap() < 0.2);
 /// assert_eq!(h.counts.iter().sum::<u64>(), 1000);
 /// assert!(*h.counts.last().unwrap() >= 1); // the outlier is in the end bin
 /// ```
-pub fn histogram(values: impl Iterator<Item = f64>, s: &Summary) -> Histogram {
+pub fn histogram(values: &[f64], s: &Summary) -> Histogram {
     let lo = if s.std.is_finite() {
         (s.mean - 4.0 * s.std).max(s.min)
     } else {
@@ -137,20 +167,34 @@ pub fn histogram(values: impl Iterator<Item = f64>, s: &Summary) -> Histogram {
     let width = (hi - lo) / bins as f64;
     let edges = (0..=bins).map(|i| lo + width * i as f64).collect();
     let mut counts = vec![0u64; bins];
-    for v in values.filter(|v| v.is_finite()) {
-        let i = if width > 0.0 {
-            (((v - lo) / width).max(0.0) as usize).min(bins - 1)
-        } else {
-            0
-        };
-        counts[i] += 1;
+    // Bin i·width ≤ v − lo < (i+1)·width; clamped so out-of-range values
+    // land in the end bins (`as usize` saturates, and maps NaN to 0).
+    let per_unit = if width > 0.0 { 1.0 / width } else { 0.0 };
+    let last = (bins - 1) as f64;
+    // (Plain comparisons rather than `f64::max`/`min` and an `i32`
+    // conversion: cheaper per value, and the trainer bins every layer's
+    // values each epoch. NaN never gets here.)
+    let bin = |v: f64| {
+        let t = (v - lo) * per_unit;
+        let t = if t > 0.0 { t } else { 0.0 };
+        (if t < last { t } else { last }) as i32 as usize
+    };
+    if s.min.is_finite() && s.max.is_finite() && s.mean.is_finite() {
+        // No NaN (it would make the mean NaN) and no ∞: no test per value.
+        for &v in values {
+            counts[bin(v)] += 1;
+        }
+    } else {
+        for &v in values.iter().filter(|v| v.is_finite()) {
+            counts[bin(v)] += 1;
+        }
     }
     Histogram { edges, counts }
 }
 
 /// Per-layer statistics of `model` on the probe batch `(x, labels)` in
-/// evaluation mode: each tap's values and ∂loss/∂tap, with histograms, and
-/// for ReLU layers the fraction of units that are zero on every row.
+/// evaluation mode: one extra forward and backward pass (see
+/// [`LayerProbe::Rows`](super::LayerProbe::Rows)).
 ///
 /// # Errors
 /// The model's forward error.
@@ -169,20 +213,34 @@ where
     let mut ctx = Ctx::eval(&tape);
     let (out, taps) = model.forward_taps(&mut ctx, tape.constant(x.clone()))?;
     let grads = loss(out, labels).backward();
+    Ok(stats_of_taps(&taps, &grads))
+}
+
+/// Per-layer statistics of a pass that has already run: each tap's values
+/// and ∂loss/∂tap (from `grads`), with histograms, and for ReLU layers the
+/// fraction of units that are zero on every row of the batch (dead units).
+/// The trainer calls it on an epoch's last training step
+/// ([`LayerProbe::LastBatch`](super::LayerProbe::LastBatch)), which costs
+/// no extra forward or backward pass.
+pub fn stats_of_taps<F: Float>(
+    taps: &[(String, Var<'_, F>)],
+    grads: &autograd::Gradients<F>,
+) -> Vec<LayerStats> {
     let mut stats = Vec::with_capacity(taps.len());
+    let mut buf = Vec::new();
+    let mut summary_of = |a: &Array2<F>| {
+        buf.clear();
+        match a.as_slice_memory_order() {
+            Some(v) => buf.extend(v.iter().map(|v| v.as_f64())),
+            None => buf.extend(a.iter().map(|v| v.as_f64())),
+        }
+        let s = summarize(&buf);
+        (s, histogram(&buf, &s))
+    };
     for (name, var) in taps {
         let value = var.value();
-        let vals = value.iter().map(|v| v.as_f64());
-        let activation = summarize(vals.clone());
-        let activation_hist = histogram(vals, &activation);
-        let (gradient, gradient_hist) = match grads.get(var) {
-            Some(g) => {
-                let gs = g.iter().map(|v| v.as_f64());
-                let s = summarize(gs.clone());
-                (s, histogram(gs, &s))
-            }
-            None => Default::default(),
-        };
+        let (activation, activation_hist) = summary_of(&value);
+        let (gradient, gradient_hist) = grads.get(*var).map(&mut summary_of).unwrap_or_default();
         let dead_fraction = name.starts_with("relu").then(|| {
             let cols = value.ncols().max(1);
             let dead = value
@@ -193,7 +251,7 @@ where
             dead as f64 / cols as f64
         });
         stats.push(LayerStats {
-            name,
+            name: name.clone(),
             activation,
             gradient,
             dead_fraction,
@@ -201,7 +259,7 @@ where
             gradient_hist,
         });
     }
-    Ok(stats)
+    stats
 }
 
 /// ‖after − before‖/‖before‖ per parameter (∞ for a zero `before` that moved).

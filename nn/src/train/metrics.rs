@@ -44,8 +44,8 @@ pub struct Histogram {
     pub counts: Vec<u64>,
 }
 
-/// One layer's activations and gradients, measured on a probe batch at the
-/// end of an epoch (the notes' "activation/gradient distributions per
+/// One layer's activations and gradients, measured once per epoch on the
+/// batch [`LayerProbe`](super::LayerProbe) names (the notes' "activation/gradient distributions per
 /// layer").
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LayerStats {
@@ -55,8 +55,8 @@ pub struct LayerStats {
     pub activation: Summary,
     /// ∂loss/∂output.
     pub gradient: Summary,
-    /// For a ReLU layer: the fraction of units never active on the probe
-    /// batch (dead units); `None` for other layers.
+    /// For a ReLU layer: the fraction of units never active on any row of
+    /// the measured batch (dead units); `None` for other layers.
     pub dead_fraction: Option<f64>,
     /// Histogram of the output values.
     pub activation_hist: Histogram,
@@ -78,7 +78,8 @@ pub struct EpochRecord {
     pub train_loss: f64,
     /// Mean regularization loss over the epoch's mini-batches.
     pub reg_loss: f64,
-    /// Training accuracy (evaluation mode, whole training set or a sample).
+    /// Training accuracy, as [`TrainAccuracy`](super::TrainAccuracy) says:
+    /// by default counted on the epoch's batches as they were trained.
     pub train_acc: f64,
     /// Validation data loss (evaluation mode).
     pub val_loss: f64,

@@ -4,6 +4,7 @@
 //! JSON Lines file ([`metrics_io`]).
 
 pub mod babysit;
+pub mod config;
 pub mod divergence;
 pub mod evaluate;
 pub mod metrics;
@@ -13,8 +14,9 @@ pub mod sanity;
 pub mod trainer;
 
 pub use babysit::{Tapped, Taps};
+pub use config::{LayerProbe, TrainAccuracy, TrainConfig};
 pub use divergence::TrainError;
 pub use evaluate::evaluate;
 pub use metrics::{EpochRecord, Histogram, LayerStats, SanityResult, StepRecord, Summary};
 pub use progress::{Best, Progress, Snapshot};
-pub use trainer::{DataLoss, EpochEnd, TrainConfig, TrainReport, Trainer};
+pub use trainer::{DataLoss, EpochEnd, TrainReport, Trainer};

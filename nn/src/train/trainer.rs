@@ -15,16 +15,19 @@
 //! epoch's last step copies the parameters, for ‖Δw‖/‖w‖.
 //!
 //! **Each epoch**: evaluation mode (batch norm running statistics, no
-//! dropout) on the validation set and (a sample of) the training set, layer statistics on
-//! a probe batch, the schedule advanced, the best parameters kept, then the
-//! observer called (progress, checkpoints).
+//! dropout) on the validation set, the training accuracy and layer
+//! statistics as [`TrainConfig`] asks (by default counted on the training
+//! batches and tapped from the epoch's last step, at no extra pass), the
+//! schedule advanced, the best parameters kept, then the observer called
+//! (progress, checkpoints).
 
 use autograd::{Float, Tape, Var};
 use ndarray::Array2;
 use rand::RngExt;
 
-use super::babysit::{Taps, layer_stats, ratio_warnings, update_ratios};
-use super::divergence::{TrainError, check_step};
+use super::babysit::{Taps, layer_stats, ratio_warnings, stats_of_taps, update_ratios};
+use super::config::{LayerProbe, TrainAccuracy, TrainConfig};
+use super::divergence::{TrainError, check_step, norm};
 use super::evaluate::evaluate;
 use super::metrics::{EpochRecord, StepRecord};
 use super::progress::{Best, Progress, Snapshot};
@@ -32,43 +35,6 @@ use crate::checkpoint::epoch_rng;
 use crate::data::{Batches, Dataset};
 use crate::optim::{Optimizer, ParamGrads, Polyak, schedule::Schedule};
 use crate::{Ctx, Regularizer};
-
-/// The trainer's settings. `Default`: 10 epochs of batches of 64, seed 0,
-/// no early stopping, a probe batch of 128 rows, training accuracy on at
-/// most 2048 rows, the best parameters restored at the end.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrainConfig {
-    /// Epochs to run in total (a resumed run counts the ones already done).
-    pub epochs: u32,
-    /// Examples per mini-batch.
-    pub batch_size: usize,
-    /// The run's seed ([`epoch_rng`]).
-    pub seed: u64,
-    /// Stop after this many epochs without a better validation result.
-    pub patience: Option<u32>,
-    /// Rows of the training set used for the per-layer statistics (0: none).
-    pub probe_rows: usize,
-    /// Training accuracy is measured on the first this many rows of the
-    /// training set (`usize::MAX`: all of it) — a sample keeps the
-    /// per-epoch evaluation cheap on a large (or augmented) set.
-    pub train_eval_rows: usize,
-    /// Put the best-by-validation parameters back in the model at the end.
-    pub restore_best: bool,
-}
-
-impl Default for TrainConfig {
-    fn default() -> Self {
-        TrainConfig {
-            epochs: 10,
-            batch_size: 64,
-            seed: 0,
-            patience: None,
-            probe_rows: 128,
-            train_eval_rows: 2048,
-            restore_best: true,
-        }
-    }
-}
 
 /// What the observer sees at the end of each epoch.
 pub struct EpochEnd<'a, F: Float, M: ?Sized, O: ?Sized> {
@@ -206,16 +172,24 @@ impl<F: Float> Trainer<F> {
             (Some(t), Some(v)) => (t, v),
             _ => return Err(TrainError::Model("the trainer needs class labels".into())),
         };
-        let probe_n = self.config.probe_rows.min(train.len());
-        let eval_n = self.config.train_eval_rows.min(train.len());
-        let eval_x = train
-            .features()
-            .slice_axis(ndarray::Axis(0), ndarray::Slice::from(..eval_n))
-            .to_owned();
-        let probe_x = train
-            .features()
-            .slice_axis(ndarray::Axis(0), ndarray::Slice::from(..probe_n))
-            .to_owned();
+        let first_rows = |n: usize| {
+            let n = n.min(train.len());
+            let x = train.features();
+            (
+                x.slice_axis(ndarray::Axis(0), ndarray::Slice::from(..n))
+                    .to_owned(),
+                n,
+            )
+        };
+        let (eval_x, eval_n) = match self.config.train_accuracy {
+            TrainAccuracy::Evaluated { rows } => first_rows(rows),
+            TrainAccuracy::Running => (Array2::zeros((0, 0)), 0),
+        };
+        let (probe_x, probe_n) = match self.config.layer_probe {
+            LayerProbe::Rows(rows) => first_rows(rows),
+            _ => (Array2::zeros((0, 0)), 0),
+        };
+        let tap_last = self.config.layer_probe == LayerProbe::LastBatch;
         let mut tape = Tape::new();
         let mut report = TrainReport {
             steps: Vec::new(),
@@ -238,6 +212,7 @@ impl<F: Float> Trainer<F> {
                 .map_err(|e| model_err(&e))?;
             let n_batches = batches.batches_per_epoch();
             let (mut sum_data, mut sum_reg, mut ratios) = (0.0, 0.0, Vec::new());
+            let (mut correct, mut seen, mut layers) = (0usize, 0usize, Vec::new());
             for b in 0..n_batches {
                 let Some(batch) = batches.next_batch() else {
                     break;
@@ -246,9 +221,17 @@ impl<F: Float> Trainer<F> {
                 tape.reset();
                 let (data, reg, norms, grads) = {
                     let mut ctx = Ctx::train(&tape).with_rng(&mut rng);
-                    let scores = model
-                        .try_forward(&mut ctx, tape.constant(batch.x.clone()))
-                        .map_err(|e| model_err(&e))?;
+                    let x = tape.constant(batch.x.clone());
+                    let (scores, taps) = if last && tap_last {
+                        model.forward_taps(&mut ctx, x)
+                    } else {
+                        model.try_forward(&mut ctx, x).map(|s| (s, Vec::new()))
+                    }
+                    .map_err(|e| model_err(&e))?;
+                    if self.config.train_accuracy == TrainAccuracy::Running {
+                        correct += count_correct(&scores.value(), batch.labels);
+                        seen += batch.labels.len();
+                    }
                     let data = loss(scores, batch.labels);
                     let total = match &self.regularizer {
                         Some(r) => data + r.loss(&mut ctx, &model.params()),
@@ -256,15 +239,14 @@ impl<F: Float> Trainer<F> {
                     };
                     let reg = total.item().as_f64() - data.item().as_f64();
                     let params = model.params();
-                    let grads = ParamGrads::collect(&ctx, &params, total.backward());
+                    let gradients = total.backward();
+                    if !taps.is_empty() {
+                        layers = stats_of_taps(&taps, &gradients);
+                    }
+                    let grads = ParamGrads::collect(&ctx, &params, gradients);
                     let norms: Vec<(String, f64)> = params
                         .iter()
-                        .map(|p| {
-                            let n2 = grads.get(p).map_or(0.0, |g| {
-                                g.iter().map(|v| v.as_f64() * v.as_f64()).sum::<f64>()
-                            });
-                            (p.name().to_string(), n2.sqrt())
-                        })
+                        .map(|p| (p.name().to_string(), grads.get(p).map_or(0.0, norm)))
                         .collect();
                     (data.item().as_f64(), reg, norms, grads)
                 };
@@ -297,29 +279,30 @@ impl<F: Float> Trainer<F> {
                 self.progress.step += 1;
             }
             // Evaluation mode (with the Polyak averages swapped in, if any):
-            // the validation set, the first `train_eval_rows` of the training set.
+            // the validation set, and what the config asks of the training set.
             if let Some(p) = &mut self.polyak {
                 p.swap(&mut model.params_mut());
             }
             let evaluated = (|| -> autograd::Result<_> {
-                let (_, train_acc) = evaluate(model, &eval_x, &train_labels[..eval_n], &loss)?;
-                let (val_loss, val_acc) = evaluate(model, val.features(), val_labels, &loss)?;
-                let layers = if probe_n > 0 {
-                    layer_stats(model, &probe_x, &train_labels[..probe_n], &loss)?
+                let train_acc = if eval_n > 0 {
+                    evaluate(model, &eval_x, &train_labels[..eval_n], &loss)?.1
                 } else {
-                    Vec::new()
+                    correct as f64 / seen.max(1) as f64
                 };
+                let (val_loss, val_acc) = evaluate(model, val.features(), val_labels, &loss)?;
+                if probe_n > 0 {
+                    layers = layer_stats(model, &probe_x, &train_labels[..probe_n], &loss)?;
+                }
                 let values: Snapshot<F> = (
                     model.params().iter().map(|p| p.value().clone()).collect(),
                     model.named_buffers().into_iter().map(|(_, b)| b).collect(),
                 );
-                Ok((train_acc, val_loss, val_acc, layers, values))
+                Ok((train_acc, val_loss, val_acc, values))
             })();
             if let Some(p) = &mut self.polyak {
                 p.swap(&mut model.params_mut()); // back: training continues from the raw weights
             }
-            let (train_acc, val_loss, val_acc, layers, values) =
-                evaluated.map_err(|e| model_err(&e))?;
+            let (train_acc, val_loss, val_acc, values) = evaluated.map_err(|e| model_err(&e))?;
             if let Some(s) = self.schedule.as_deref_mut() {
                 s.observe(val_loss);
                 s.advance();
@@ -393,4 +376,21 @@ impl<F: Float> Trainer<F> {
         report.progress = self.progress.clone();
         Ok(report)
     }
+}
+
+/// How many rows of `scores` have their largest score at the label (the
+/// first of tied maxima, as [`crate::predict`]; a NaN row counts as wrong,
+/// and the divergence check stops the run right after).
+fn count_correct<F: Float>(scores: &Array2<F>, labels: &[usize]) -> usize {
+    let mut correct = 0;
+    for (row, &label) in scores.rows().into_iter().zip(labels) {
+        let mut best = 0;
+        for (j, &v) in row.iter().enumerate() {
+            if v > row[best] {
+                best = j;
+            }
+        }
+        correct += usize::from(best == label && !row[best].is_nan());
+    }
+    correct
 }
