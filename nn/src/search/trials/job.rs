@@ -16,8 +16,11 @@
 //! stages of a search, so the stages' job files never overwrite each
 //! other's results.
 
+use std::fs::File;
+use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use serde_json::Value;
@@ -97,7 +100,8 @@ pub fn read_job_file(path: &Path) -> Result<Vec<TrialSpec>, TrialsError> {
 
 /// The worker's run of trial `trial` (0-based line) of the job file `job`:
 /// runs `run` on it (a panic becomes a `Failed` record) and writes its
-/// record to [`trial_result_path`] atomically. If that file already holds
+/// record to [`trial_result_path`] atomically — even when the same trial
+/// runs twice at once, each write is whole and the last one stays. If that file already holds
 /// this trial's record and it did not fail, the trial is not run again and
 /// that record is returned — so re-submitting a whole array job re-runs
 /// only the unfinished and failed trials.
@@ -158,8 +162,40 @@ pub fn run_trial_from_job(
     let record = TrialRecord::new(spec, outcome, start.elapsed().as_secs_f64());
     let mut line = record.to_json().to_string();
     line.push('\n');
-    write_atomic(&path, line.as_bytes())?;
+    write_shared(&path, line.as_bytes())?;
     Ok(record)
+}
+
+/// Distinguishes temporary files of writes within one process.
+static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
+
+/// Replaces `path` with `bytes` atomically, like [`write_atomic`], but
+/// safe with *concurrent* writers of the same file (one trial run twice at
+/// once: a requeued cluster job, a shared directory): every writer's
+/// temporary file has its own name (host, pid, counter) and no writer
+/// removes another's, so each rename puts a whole file in place and the
+/// last one wins. [`write_atomic`] clears leftover temporary files first,
+/// which would delete a concurrent writer's file before its rename. A
+/// killed writer's `.trial-….tmp-…` file stays; [`collect`] skips it.
+fn write_shared(path: &Path, bytes: &[u8]) -> Result<(), TrialsError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("trial");
+    let host = std::env::var("HOSTNAME").unwrap_or_default();
+    let n = NEXT_TEMP.fetch_add(1, Ordering::Relaxed);
+    let temp = dir.join(format!(".{name}.tmp-{host}-{}-{n}", std::process::id()));
+    let written = (|| {
+        let mut file = File::create_new(&temp).map_err(|e| TrialsError::io("create", &temp, e))?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| TrialsError::io("write", &temp, e))?;
+        std::fs::rename(&temp, path).map_err(|e| TrialsError::io("rename", path, e))
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+        return written;
+    }
+    let synced = File::open(dir).and_then(|d| d.sync_all());
+    synced.map_err(|e| TrialsError::io("fsync the directory", dir, e))
 }
 
 /// Reads one per-trial result file.

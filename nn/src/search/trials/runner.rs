@@ -249,9 +249,14 @@ fn drain(pipe: Option<&mut impl Read>) -> String {
 /// The outcome of a worker that exited with `status`.
 fn judge(status: ExitStatus, stdout: &str, stderr: &str) -> TrialOutcome {
     if !status.success() {
+        let tail = tail(stderr);
+        // A backtrace can push a Rust panic's message out of the tail.
+        let panic = panic_message(stderr)
+            .filter(|p| !tail.contains(p.as_str()))
+            .map(|p| format!("\n{p}\n…"))
+            .unwrap_or_default();
         return TrialOutcome::failed(format!(
-            "the worker exited with {status}; stderr tail:\n{}",
-            tail(stderr)
+            "the worker exited with {status}; stderr tail:{panic}\n{tail}"
         ));
     }
     match outcome_in(stdout) {
@@ -270,6 +275,18 @@ fn tail(text: &str) -> String {
     lines[lines.len().saturating_sub(STDERR_TAIL_LINES)..].join("\n")
 }
 
+/// The last Rust panic report in `stderr`: its `thread '…' panicked at`
+/// line and the message lines after it (up to the backtrace or note).
+fn panic_message(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let start = lines.iter().rposition(|l| l.contains("panicked at"))?;
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| l.starts_with("stack backtrace:") || l.starts_with("note: "))
+        .map_or(lines.len(), |i| start + 1 + i);
+    Some(lines[start..end.min(start + 10)].join("\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,5 +297,32 @@ mod tests {
         let t = tail(&text);
         assert!(t.starts_with("l10\n") && t.ends_with("l29"), "{t}");
         assert_eq!(tail(""), "");
+    }
+
+    #[test]
+    fn a_panic_message_is_found_above_its_backtrace() {
+        let frames: String = (0..40).map(|i| format!("  {i}: frame\n")).collect();
+        let stderr = format!(
+            "log\nthread 'main' panicked at src/x.rs:1:2:\nboom\nstack backtrace:\n{frames}"
+        );
+        let p = panic_message(&stderr).unwrap();
+        assert_eq!(p, "thread 'main' panicked at src/x.rs:1:2:\nboom");
+        let status = failing_status();
+        let msg = judge(status, "", &stderr)
+            .status
+            .message()
+            .unwrap()
+            .to_string();
+        assert!(msg.contains("boom") && msg.ends_with("39: frame"), "{msg}");
+    }
+
+    #[cfg(unix)]
+    fn failing_status() -> ExitStatus {
+        std::os::unix::process::ExitStatusExt::from_raw(101 << 8)
+    }
+
+    #[cfg(not(unix))]
+    fn failing_status() -> ExitStatus {
+        std::os::windows::process::ExitStatusExt::from_raw(101)
     }
 }
