@@ -63,7 +63,7 @@ fn trial_by_index_then_collect_records_every_trial_exactly_once() {
     order.shuffle(&mut StdRng::seed_from_u64(5));
     for batch in order.chunks(4) {
         let children: Vec<Child> = batch.iter().map(|&n| spawn_trial(&job, n, &out)).collect();
-        for mut c in children {
+        for c in children {
             let out = c.wait_with_output().unwrap();
             let err = String::from_utf8_lossy(&out.stdout);
             assert!(out.status.success(), "{err}");
