@@ -7,21 +7,19 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use autograd::Var;
-use ndarray::Array2;
 use nn::checkpoint::{RunDir, TrainingCheckpoint};
-use nn::data::{Dataset, Fractions, Labels, Split};
+use nn::data::Dataset;
 use nn::optim::schedule::Exponential;
-use nn::optim::{Adam, AdamConfig, Nesterov, NesterovConfig, Optimizer, Sgd, SgdConfig, State};
+use nn::optim::{Adam, AdamConfig, Optimizer, State};
 use nn::train::{
     EpochEnd, Progress as RunProgress, SanityResult, TrainAccuracy, TrainConfig, Trainer,
     metrics_io, sanity,
 };
 use nn::{Mlp, Module, Penalty, Regularizer, losses};
-use rand::SeedableRng;
 
-use super::args::{Args, OptimizerKind, load_data};
-use super::prep::{Prep, with_shifts};
+use super::args::Args;
 use super::progress::Progress;
+use super::recipe::{Prepared, build, optimizer, prepare};
 use crate::report::{RunSummary, write_run_report};
 
 /// What a run ends with.
@@ -47,50 +45,6 @@ fn softmax<'t>(s: Var<'t, f32>, y: &[usize]) -> Var<'t, f32> {
 
 fn softmax64<'t>(s: Var<'t, f64>, y: &[usize]) -> Var<'t, f64> {
     losses::softmax_cross_entropy(s, y)
-}
-
-fn optimizer<F: autograd::Float>(
-    kind: OptimizerKind,
-    lr: f64,
-) -> Result<Box<dyn Optimizer<F>>, String> {
-    let e = |e: nn::optim::ConfigError| e.to_string();
-    Ok(match kind {
-        OptimizerKind::Adam => Box::new(
-            Adam::new(AdamConfig {
-                lr,
-                ..Default::default()
-            })
-            .map_err(e)?,
-        ),
-        OptimizerKind::Nesterov => {
-            Box::new(Nesterov::new(NesterovConfig { lr, mu: 0.9 }).map_err(e)?)
-        }
-        OptimizerKind::Sgd => Box::new(Sgd::new(SgdConfig { lr }).map_err(e)?),
-    })
-}
-
-fn build<F: autograd::Float>(
-    args: &Args,
-    sizes: &[usize],
-    dropout: bool,
-) -> Result<Mlp<F>, String> {
-    let mut b = Mlp::<F>::builder(sizes);
-    if dropout && args.dropout < 1.0 {
-        b = b.dropout(args.dropout);
-    }
-    b.build(&mut rand::rngs::StdRng::seed_from_u64(args.seed))
-        .map_err(|e| e.to_string())
-}
-
-fn with_features(ds: &Dataset<f32>, x: Array2<f32>) -> Result<Dataset<f32>, String> {
-    Dataset::new(
-        ds.name(),
-        x,
-        ds.labels().clone(),
-        ds.classes(),
-        vec![ds.features().ncols()],
-    )
-    .map_err(|e| e.to_string())
 }
 
 /// The notes' four checks before learning, on `train`.
@@ -195,23 +149,17 @@ where
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let start = Instant::now();
     args.validate()?;
-    let data = load_data(args.data.as_deref())?;
-    let split = Split::stratified(&data, Fractions::default(), 0).map_err(|e| e.to_string())?;
-    let raw_train = if args.no_augment {
-        split.train.clone()
-    } else {
-        with_shifts(&split.train)?
-    };
-    let prep = Prep::fit(raw_train.features(), args.preprocess)?;
-    let apply = |ds: &Dataset<f32>| with_features(ds, prep.apply(ds.features())?);
-    let (train, val, test) = (apply(&raw_train)?, apply(&split.val)?, apply(&split.test)?);
-    let labels = |ds: &Dataset<f32>| match ds.labels() {
-        Labels::Classes(c) => Ok(c.clone()),
-        Labels::Attributes(_) => {
-            Err("the data has attribute labels; train needs classes".to_string())
-        }
-    };
-    let (ytr, yva, yte) = (labels(&train)?, labels(&val)?, labels(&test)?);
+    let Prepared {
+        name,
+        feature_shape,
+        prep,
+        train,
+        val,
+        test,
+        ytr,
+        yva,
+        yte,
+    } = prepare(args)?;
     let mut sizes = vec![train.features().ncols()];
     sizes.extend(&args.hidden);
     sizes.push(train.classes());
@@ -353,9 +301,9 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         ("wall time".to_string(), format!("{seconds:.2} s")),
     ];
     let w1 = model.params()[0].value().mapv(f64::from);
-    let shape = data.feature_shape();
+    let shape = &feature_shape;
     let first_layer = (shape.len() == 2).then(|| (&w1, [shape[0], shape[1]]));
-    let title = format!("{}: {:?} MLP, seed {}", data.name(), sizes, args.seed);
+    let title = format!("{}: {:?} MLP, seed {}", name, sizes, args.seed);
     write_run_report(
         &dir,
         &RunSummary {

@@ -6,7 +6,10 @@ pub mod args;
 mod job;
 mod prep;
 pub mod progress;
+pub mod recipe;
 
 pub use args::{Args, OptimizerKind};
 pub use job::{Outcome, main_with, run};
+pub use prep::Prep;
 pub use progress::Progress;
+pub use recipe::{Prepared, build, optimizer, prepare};
