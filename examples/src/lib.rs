@@ -78,4 +78,5 @@ fn argmax(values: impl Iterator<Item = f64>) -> usize {
 
 pub mod optimizers;
 pub mod report;
+pub mod search_job;
 pub mod train_job;

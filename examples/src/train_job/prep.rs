@@ -16,6 +16,10 @@ pub struct Prep {
 }
 
 impl Prep {
+    /// Fits centring and the `how` scaling on `train`.
+    ///
+    /// # Errors
+    /// An empty or non-finite training set.
     pub fn fit(train: &Array2<f32>, how: Preprocess) -> Result<Self, String> {
         let e = |e: nn::preprocess::PreprocessError| e.to_string();
         let center = Center::fit(train, CenterBy::Feature).map_err(e)?;
@@ -47,6 +51,10 @@ impl Prep {
         })
     }
 
+    /// Applies the fitted transform to `x`.
+    ///
+    /// # Errors
+    /// `x` has another number of features.
     pub fn apply(&self, x: &Array2<f32>) -> Result<Array2<f32>, String> {
         let e = |e: nn::preprocess::PreprocessError| e.to_string();
         match &self.standardize {
@@ -55,6 +63,7 @@ impl Prep {
         }
     }
 
+    /// The fitted statistics, for a checkpoint.
     pub fn export(&self) -> State<f32> {
         let mut s = match &self.standardize {
             Some(st) => st.export(),
