@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod curves;
 pub mod histograms;
+pub mod scatter;
 pub mod html;
 pub mod weights_png;
 
