@@ -63,7 +63,7 @@ pub fn escape(text: &str) -> String {
 
 /// The page's stylesheet: readable width, tables with borders, green and
 /// red verdicts.
-const STYLE: &str = "body{font-family:sans-serif;max-width:960px;margin:1em auto;padding:0 1em;color:#222}\
+pub(crate) const STYLE: &str = "body{font-family:sans-serif;max-width:960px;margin:1em auto;padding:0 1em;color:#222}\
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}\
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 9px;text-align:left}\
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}\
