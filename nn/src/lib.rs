@@ -103,6 +103,7 @@ pub mod optim;
 pub mod predict;
 pub mod preprocess;
 pub mod regularize;
+pub mod search;
 pub mod sequential;
 pub mod train;
 

@@ -1,0 +1,468 @@
+//! The search space: named hyperparameters, each with a distribution.
+//!
+//! A [`SearchSpace`] is an ordered list of [`Param`]s, validated once when
+//! it is built: every range must be finite and non-empty, log ranges
+//! positive, categoricals non-empty, names unique. A bad range is a
+//! [`SpaceError`] naming the parameter.
+//!
+//! Every distribution maps to and from the unit interval
+//! ([`Distribution::to_unit`], [`Distribution::from_unit`]); the random
+//! sampler, the narrowing rule, the border rule and the Bayesian optimizer
+//! all work there:
+//!
+//! | distribution | unit coordinate `u` of a value `x` |
+//! |---|---|
+//! | `Uniform{lo,hi}` | `(x − lo) / (hi − lo)` |
+//! | `LogUniform{lo,hi}` | `(ln x − ln lo) / (ln hi − ln lo)` |
+//! | `Int{lo,hi}` | `(x − lo + ½) / (hi − lo + 1)`: each integer owns an equal cell |
+//! | `LogInt{lo,hi}` | as `LogUniform` on `[lo − ½, hi + ½]`, so each integer owns its log cell |
+//! | `Categorical(c)` | `(i + ½) / len(c)` for the `i`-th category |
+//!
+//! So a uniform `u` in `[0, 1)` maps to a sample of the distribution:
+//! log-uniform values are uniform in log space, integers of an `Int` are
+//! equally likely, those of a `LogInt` as likely as their log cell is wide
+//! (Optuna's convention).
+//!
+//! ```
+//! use nn::search::{Distribution, SearchSpace};
+//!
+//! let space = SearchSpace::builder()
+//!     .log_uniform("learning_rate", 1e-4, 1e-1)
+//!     .int("hidden", 16, 256)
+//!     .categorical("optimizer", &["sgd", "adam"])
+//!     .build()
+//!     .unwrap();
+//! assert_eq!(space.len(), 3);
+//! let lr = &space.params()[0].dist;
+//! assert!((lr.to_unit_f64(1e-2).unwrap() - 2.0 / 3.0).abs() < 1e-12);
+//!
+//! let e = SearchSpace::builder().log_uniform("learning_rate", 0.1, 0.01).build().unwrap_err();
+//! assert_eq!(e.to_string(), "search space: learning_rate: log-uniform range [0.1, 0.01] is inverted");
+//! ```
+
+use std::collections::HashSet;
+use std::fmt;
+
+use rand::Rng;
+use rand::RngExt;
+
+use crate::search::config::{Config, Value};
+
+/// How one hyperparameter is distributed. Integer bounds are inclusive.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Distribution {
+    /// Uniform in log space on `[lo, hi]` (learning rate, regularization).
+    LogUniform {
+        /// Lower bound (> 0).
+        lo: f64,
+        /// Upper bound (> `lo`).
+        hi: f64,
+    },
+    /// Uniform on `[lo, hi]` (dropout keep probability).
+    Uniform {
+        /// Lower bound.
+        lo: f64,
+        /// Upper bound (> `lo`).
+        hi: f64,
+    },
+    /// An integer in `lo..=hi`, each equally likely.
+    Int {
+        /// Lower bound.
+        lo: i64,
+        /// Upper bound (≥ `lo`).
+        hi: i64,
+    },
+    /// An integer in `lo..=hi`, uniform in log space (hidden size).
+    LogInt {
+        /// Lower bound (≥ 1).
+        lo: i64,
+        /// Upper bound (≥ `lo`).
+        hi: i64,
+    },
+    /// One of the named categories, each equally likely.
+    Categorical(Vec<String>),
+}
+
+impl Distribution {
+    /// The distribution's name in messages: `"log-uniform"`, `"uniform"`,
+    /// `"int"`, `"log-int"`, `"categorical"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Distribution::LogUniform { .. } => "log-uniform",
+            Distribution::Uniform { .. } => "uniform",
+            Distribution::Int { .. } => "int",
+            Distribution::LogInt { .. } => "log-int",
+            Distribution::Categorical(_) => "categorical",
+        }
+    }
+
+    /// Whether the unit coordinate is a log scale.
+    pub fn is_log(&self) -> bool {
+        matches!(
+            self,
+            Distribution::LogUniform { .. } | Distribution::LogInt { .. }
+        )
+    }
+
+    /// The continuous interval the unit coordinate spans, in the
+    /// distribution's own scale (integers widened by ½ each side);
+    /// `None` for a categorical.
+    pub fn continuous_range(&self) -> Option<(f64, f64)> {
+        match *self {
+            Distribution::LogUniform { lo, hi } | Distribution::Uniform { lo, hi } => {
+                Some((lo, hi))
+            }
+            Distribution::Int { lo, hi } | Distribution::LogInt { lo, hi } => {
+                Some((lo as f64 - 0.5, hi as f64 + 0.5))
+            }
+            Distribution::Categorical(_) => None,
+        }
+    }
+
+    /// The unit coordinate of a numeric value (not clipped: a value
+    /// outside the range maps outside `[0, 1]`); `None` for a categorical.
+    ///
+    /// ```
+    /// use nn::search::Distribution;
+    /// let d = Distribution::Int { lo: 0, hi: 3 };
+    /// assert_eq!(d.to_unit_f64(0.0), Some(0.125)); // the centre of the first of 4 cells
+    /// ```
+    pub fn to_unit_f64(&self, x: f64) -> Option<f64> {
+        let (lo, hi) = self.continuous_range()?;
+        Some(if self.is_log() {
+            (x.ln() - lo.ln()) / (hi.ln() - lo.ln())
+        } else {
+            (x - lo) / (hi - lo)
+        })
+    }
+
+    /// The continuous value at unit coordinate `u` (not rounded to an
+    /// integer); `None` for a categorical.
+    pub fn from_unit_f64(&self, u: f64) -> Option<f64> {
+        let (lo, hi) = self.continuous_range()?;
+        Some(if self.is_log() {
+            (lo.ln() + u * (hi.ln() - lo.ln())).exp()
+        } else {
+            lo + u * (hi - lo)
+        })
+    }
+
+    /// The unit coordinate of a value of this distribution; `None` if the
+    /// value has the wrong type or is not a category.
+    pub fn to_unit(&self, v: &Value) -> Option<f64> {
+        match (self, v) {
+            (Distribution::Categorical(c), Value::Choice(s)) => {
+                let i = c.iter().position(|x| x == s)?;
+                Some((i as f64 + 0.5) / c.len() as f64)
+            }
+            (Distribution::LogUniform { .. } | Distribution::Uniform { .. }, Value::Float(x)) => {
+                self.to_unit_f64(*x)
+            }
+            (Distribution::Int { .. } | Distribution::LogInt { .. }, Value::Int(i)) => {
+                self.to_unit_f64(*i as f64)
+            }
+            _ => None,
+        }
+    }
+
+    /// The value at unit coordinate `u` (clipped to `[0, 1]`; integers
+    /// and categories by the cell `u` falls in, inside the bounds).
+    ///
+    /// ```
+    /// use nn::search::{Distribution, Value};
+    /// let d = Distribution::LogUniform { lo: 1e-4, hi: 1e-1 };
+    /// assert_eq!(d.from_unit(0.0), Value::Float(1e-4));
+    /// let c = Distribution::Categorical(vec!["a".into(), "b".into()]);
+    /// assert_eq!(c.from_unit(0.7), Value::Choice("b".into()));
+    /// ```
+    pub fn from_unit(&self, u: f64) -> Value {
+        let u = if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) };
+        match self {
+            Distribution::Categorical(c) => {
+                let i = ((u * c.len() as f64) as usize).min(c.len() - 1);
+                Value::Choice(c[i].clone())
+            }
+            &Distribution::LogUniform { lo, hi } | &Distribution::Uniform { lo, hi } => {
+                // Exact at the ends: exp(ln x) need not give x back.
+                let x = match u {
+                    0.0 => lo,
+                    1.0 => hi,
+                    _ => self.from_unit_f64(u).unwrap_or(lo).clamp(lo, hi),
+                };
+                Value::Float(x)
+            }
+            &Distribution::Int { lo, hi } | &Distribution::LogInt { lo, hi } => {
+                let x = self.from_unit_f64(u).unwrap_or(lo as f64);
+                Value::Int((x.round() as i64).clamp(lo, hi))
+            }
+        }
+    }
+
+    /// Whether `v` has this distribution's type and lies in its range.
+    pub fn contains(&self, v: &Value) -> bool {
+        match (self, v) {
+            (Distribution::Categorical(c), Value::Choice(s)) => c.contains(s),
+            (
+                Distribution::LogUniform { lo, hi } | Distribution::Uniform { lo, hi },
+                Value::Float(x),
+            ) => lo <= x && x <= hi,
+            (Distribution::Int { lo, hi } | Distribution::LogInt { lo, hi }, Value::Int(i)) => {
+                lo <= i && i <= hi
+            }
+            _ => false,
+        }
+    }
+
+    fn check(&self, name: &str) -> Result<(), SpaceError> {
+        let err = |problem: Problem| {
+            Err(SpaceError {
+                param: name.to_string(),
+                detail: problem.describe(self),
+            })
+        };
+        match self {
+            Distribution::Categorical(c) => {
+                if c.is_empty() {
+                    return err(Problem::NoCategories);
+                }
+                let mut seen = HashSet::new();
+                if let Some(d) = c.iter().find(|s| !seen.insert(s.as_str())) {
+                    return err(Problem::DuplicateCategory(d.clone()));
+                }
+            }
+            &Distribution::LogUniform { lo, hi } | &Distribution::Uniform { lo, hi } => {
+                if !lo.is_finite() || !hi.is_finite() {
+                    return err(Problem::NonFinite);
+                }
+                if self.is_log() && lo <= 0.0 {
+                    return err(Problem::NonPositive);
+                }
+                if lo > hi {
+                    return err(Problem::Inverted);
+                }
+                if lo == hi {
+                    return err(Problem::Empty);
+                }
+            }
+            &Distribution::Int { lo, hi } | &Distribution::LogInt { lo, hi } => {
+                if self.is_log() && lo <= 0 {
+                    return err(Problem::NonPositive);
+                }
+                if lo > hi {
+                    return err(Problem::Inverted);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn range_text(&self) -> String {
+        match self {
+            Distribution::LogUniform { lo, hi } | Distribution::Uniform { lo, hi } => {
+                format!("[{lo}, {hi}]")
+            }
+            Distribution::Int { lo, hi } | Distribution::LogInt { lo, hi } => {
+                format!("[{lo}, {hi}]")
+            }
+            Distribution::Categorical(c) => format!("{c:?}"),
+        }
+    }
+}
+
+enum Problem {
+    NonFinite,
+    NonPositive,
+    Inverted,
+    Empty,
+    NoCategories,
+    DuplicateCategory(String),
+}
+
+impl Problem {
+    fn describe(&self, d: &Distribution) -> String {
+        let (kind, range) = (d.kind(), d.range_text());
+        match self {
+            Problem::NonFinite => format!("{kind} range {range} has a non-finite bound"),
+            Problem::NonPositive => {
+                format!("{kind} range {range} needs a positive lower bound (a log scale)")
+            }
+            Problem::Inverted => format!("{kind} range {range} is inverted"),
+            Problem::Empty => format!("{kind} range {range} is empty"),
+            Problem::NoCategories => "categorical with no categories".to_string(),
+            Problem::DuplicateCategory(c) => format!("category {c:?} is listed twice"),
+        }
+    }
+}
+
+/// A bad search space: which parameter and what is wrong.
+///
+/// ```
+/// use nn::search::{Distribution, SearchSpace};
+/// let e = SearchSpace::builder().uniform("keep", 0.5, 0.5).build().unwrap_err();
+/// assert_eq!(e.param, "keep");
+/// assert_eq!(e.to_string(), "search space: keep: uniform range [0.5, 0.5] is empty");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpaceError {
+    /// The parameter's name (empty when the space has none).
+    pub param: String,
+    /// What is wrong with it.
+    pub detail: String,
+}
+
+impl fmt::Display for SpaceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.param.is_empty() {
+            write!(f, "search space: {}", self.detail)
+        } else {
+            write!(f, "search space: {}: {}", self.param, self.detail)
+        }
+    }
+}
+
+impl std::error::Error for SpaceError {}
+
+/// One named hyperparameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Its name (the key in a [`Config`]).
+    pub name: String,
+    /// Its distribution.
+    pub dist: Distribution,
+}
+
+/// A validated, ordered list of hyperparameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchSpace {
+    params: Vec<Param>,
+}
+
+impl SearchSpace {
+    /// Validates the parameters: finite non-empty ranges, positive log
+    /// bounds, non-empty categoricals without repeats, unique names, at
+    /// least one parameter.
+    ///
+    /// # Errors
+    /// A [`SpaceError`] naming the first bad parameter.
+    pub fn new(params: Vec<Param>) -> Result<SearchSpace, SpaceError> {
+        if params.is_empty() {
+            return Err(SpaceError {
+                param: String::new(),
+                detail: "no parameters".to_string(),
+            });
+        }
+        let mut names = HashSet::new();
+        for p in &params {
+            p.dist.check(&p.name)?;
+            if !names.insert(p.name.as_str()) {
+                return Err(SpaceError {
+                    param: p.name.clone(),
+                    detail: "the name is used twice".to_string(),
+                });
+            }
+        }
+        Ok(SearchSpace { params })
+    }
+
+    /// A builder: add parameters in order, then [`SpaceBuilder::build`].
+    pub fn builder() -> SpaceBuilder {
+        SpaceBuilder::default()
+    }
+
+    /// The parameters, in order.
+    pub fn params(&self) -> &[Param] {
+        &self.params
+    }
+
+    /// The parameter called `name`.
+    pub fn param(&self, name: &str) -> Option<&Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// The number of parameters (the unit cube's dimension).
+    pub fn len(&self) -> usize {
+        self.params.len()
+    }
+
+    /// Always false: a space has at least one parameter.
+    pub fn is_empty(&self) -> bool {
+        self.params.is_empty()
+    }
+
+    /// Draws one configuration: each parameter from its distribution.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Config {
+        let u: Vec<f64> = self.params.iter().map(|_| rng.random::<f64>()).collect();
+        self.from_unit(&u)
+    }
+
+    /// The configuration at a point of the unit cube (one coordinate per
+    /// parameter, in order).
+    pub fn from_unit(&self, u: &[f64]) -> Config {
+        let mut c = Config::new();
+        for (p, &x) in self.params.iter().zip(u) {
+            c.insert(p.name.clone(), p.dist.from_unit(x));
+        }
+        c
+    }
+
+    /// A configuration's point in the unit cube; `None` if a parameter is
+    /// missing or of the wrong type.
+    pub fn to_unit(&self, c: &Config) -> Option<Vec<f64>> {
+        self.params
+            .iter()
+            .map(|p| p.dist.to_unit(c.get(&p.name)?))
+            .collect()
+    }
+
+    /// Whether `c` has every parameter, in range (extra keys are allowed).
+    pub fn contains(&self, c: &Config) -> bool {
+        self.params
+            .iter()
+            .all(|p| c.get(&p.name).is_some_and(|v| p.dist.contains(v)))
+    }
+}
+
+/// Builds a [`SearchSpace`]; validation happens in [`SpaceBuilder::build`].
+#[derive(Clone, Debug, Default)]
+pub struct SpaceBuilder {
+    params: Vec<Param>,
+}
+
+impl SpaceBuilder {
+    /// Adds a parameter with any distribution.
+    pub fn param(mut self, name: &str, dist: Distribution) -> Self {
+        self.params.push(Param {
+            name: name.to_string(),
+            dist,
+        });
+        self
+    }
+    /// Adds a log-uniform parameter on `[lo, hi]`.
+    pub fn log_uniform(self, name: &str, lo: f64, hi: f64) -> Self {
+        self.param(name, Distribution::LogUniform { lo, hi })
+    }
+    /// Adds a uniform parameter on `[lo, hi]`.
+    pub fn uniform(self, name: &str, lo: f64, hi: f64) -> Self {
+        self.param(name, Distribution::Uniform { lo, hi })
+    }
+    /// Adds an integer parameter in `lo..=hi`.
+    pub fn int(self, name: &str, lo: i64, hi: i64) -> Self {
+        self.param(name, Distribution::Int { lo, hi })
+    }
+    /// Adds a log-integer parameter in `lo..=hi`.
+    pub fn log_int(self, name: &str, lo: i64, hi: i64) -> Self {
+        self.param(name, Distribution::LogInt { lo, hi })
+    }
+    /// Adds a categorical parameter.
+    pub fn categorical(self, name: &str, choices: &[&str]) -> Self {
+        let c = choices.iter().map(|s| s.to_string()).collect();
+        self.param(name, Distribution::Categorical(c))
+    }
+    /// Validates and returns the space ([`SearchSpace::new`]).
+    ///
+    /// # Errors
+    /// A [`SpaceError`] naming the first bad parameter.
+    pub fn build(self) -> Result<SearchSpace, SpaceError> {
+        SearchSpace::new(self.params)
+    }
+}
