@@ -165,7 +165,8 @@ fn warn_one(name: &str, dist: &Distribution, value: &Value) -> Option<BorderWarn
         return None;
     }
     // Coordinates on the bounds themselves (not the integer cells).
-    let (to, from): (fn(f64) -> f64, fn(f64) -> f64) = if dist.is_log() {
+    type Map = fn(f64) -> f64;
+    let (to, from): (Map, Map) = if dist.is_log() {
         (f64::ln, f64::exp)
     } else {
         (|v| v, |v| v)

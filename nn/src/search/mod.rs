@@ -41,6 +41,7 @@ pub mod bayes;
 pub mod benchmark_functions;
 pub mod border;
 pub mod config;
+pub mod distribution;
 pub mod narrow;
 pub mod space;
 pub mod strategy;

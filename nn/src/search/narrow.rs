@@ -90,10 +90,13 @@ pub fn top_trials<'a>(
         min_width,
         ..
     } = *rule;
-    if !(top_fraction > 0.0 && top_fraction <= 1.0)
-        || !(margin >= 0.0 && margin.is_finite())
-        || !(min_width > 0.0 && min_width <= 1.0)
-    {
+    let ok = top_fraction > 0.0
+        && top_fraction <= 1.0
+        && margin >= 0.0
+        && margin.is_finite()
+        && min_width > 0.0
+        && min_width <= 1.0;
+    if !ok {
         return Err(rule_error(format!(
             "top_fraction {top_fraction} must be in (0, 1], margin {margin} finite and \
              non-negative, min_width {min_width} in (0, 1]"

@@ -34,7 +34,7 @@ use rand::RngExt;
 /// Random hyperparameter draws per fit (besides the warm start and the default).
 pub const RESTARTS: usize = 16;
 
-const LN_ELL: (f64, f64) = (-4.605_170_185_988_091, 2.302_585_092_994_046); // ln 0.01, ln 10
+const LN_ELL: (f64, f64) = (-2.0 * std::f64::consts::LN_10, std::f64::consts::LN_10); // ln 0.01, ln 10
 const LN_SF2: (f64, f64) = (-2.995_732_273_553_991, 2.995_732_273_553_991); // ln 0.05, ln 20
 const LN_SN2: (f64, f64) = (-13.815_510_557_964_274, 0.0); // ln 1e-6, ln 1
 

@@ -115,11 +115,11 @@ impl Strategy for BayesOpt {
         for t in finished {
             seen.insert(t.config.hash());
             let loss = self.config.direction.as_loss(t.objective);
-            if let (true, Some(u)) = (loss.is_finite(), space.to_unit(&t.config)) {
-                if space.contains(&t.config) {
-                    xs.push(u);
-                    ys.push(loss);
-                }
+            if let (true, Some(u)) = (loss.is_finite(), space.to_unit(&t.config))
+                && space.contains(&t.config)
+            {
+                xs.push(u);
+                ys.push(loss);
             }
         }
         let mut out = Vec::with_capacity(n);
