@@ -160,3 +160,63 @@ fn comparison_table() {
         }
     }
 }
+
+#[test]
+fn ask_is_a_pure_function_of_the_finished_trials() {
+    let space = branin_space();
+    let mut long_lived = bayes(2);
+    let trials = optimize(&mut long_lived, &space, 9, branin_config);
+    // A fresh optimizer (a restarted search) handed the same trials
+    // proposes what the long-lived one does.
+    assert_eq!(
+        long_lived.ask(&space, &trials, 2),
+        bayes(2).ask(&space, &trials, 2)
+    );
+    assert_ne!(
+        bayes(2).ask(&space, &trials, 1),
+        bayes(3).ask(&space, &trials, 1)
+    );
+}
+
+#[test]
+fn a_discrete_space_gets_the_config_not_tried_yet() {
+    let space = SearchSpace::builder()
+        .int("n", 1, 3)
+        .categorical("act", &["relu", "tanh"])
+        .build()
+        .unwrap();
+    let all = nn::search::GridSearch::new(3).configs(&space);
+    for left_out in 0..all.len() {
+        let trials: Vec<Trial> = all
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != left_out)
+            .map(|(i, c)| Trial {
+                config: c.clone(),
+                objective: (i as f64 - 2.0).abs(),
+            })
+            .collect();
+        assert_eq!(bayes(0).ask(&space, &trials, 1), [all[left_out].clone()]);
+    }
+}
+
+#[test]
+fn erfc_matches_reference_values() {
+    use nn::search::bayes::normal::erfc;
+    // erfc from a 50-digit reference; fractional error < 1.2e-7.
+    for (x, want) in [
+        (0.0, 1.0),
+        (0.5, 0.479_500_122_186_953_5),
+        (1.0, 0.157_299_207_050_285_13),
+        (2.0, 0.004_677_734_981_047_266),
+        (3.0, 2.209_049_699_858_544e-5),
+        (5.0, 1.537_459_794_428_035e-12),
+        (-1.0, 1.842_700_792_949_714_9),
+    ] {
+        assert!(
+            ((erfc(x) - want) / want).abs() < 1.2e-7,
+            "erfc({x}) = {} vs {want}",
+            erfc(x)
+        );
+    }
+}

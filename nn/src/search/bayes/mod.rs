@@ -13,7 +13,13 @@
 //! itself, while trials here run as separate processes and report back
 //! (ask/tell). So this module is a small, documented one instead.
 //!
-//! **The method** ([`BayesOpt::ask`]):
+//! **Reproducible and resumable.** [`Strategy::ask`] keeps no state
+//! between calls: its generator is seeded from [`BayesConfig::seed`] and
+//! the number of finished trials, so the same finished trials (in the
+//! same order) always give the same proposals — a search restarted after
+//! a crash continues exactly where it would have.
+//!
+//! **The method** ([`Strategy::ask`]):
 //! 1. Usable trials: inside the current space, finite objective (failed
 //!    trials and earlier stages' trials outside a narrowed space are
 //!    ignored). While there are fewer than [`BayesConfig::n_init`], propose
@@ -30,7 +36,8 @@
 //!    search (σ from 0.05, halved after each failure, 24 tries).
 //! 4. Snap the point to a configuration (integers and categories by cell).
 //!    If it repeats a finished or just-proposed configuration, propose a
-//!    random one instead (a purely discrete space would loop otherwise).
+//!    random one not tried yet instead (up to 64 draws; a purely discrete
+//!    space would loop otherwise).
 //! 5. For `n > 1`, the batch is built by the *constant liar*: each
 //!    proposal joins the data with the best objective so far as its
 //!    pretend result (same hyperparameters), so the next one looks
@@ -92,23 +99,22 @@ impl Default for BayesConfig {
 #[derive(Debug)]
 pub struct BayesOpt {
     config: BayesConfig,
-    rng: StdRng,
-    warm: Option<gp::Theta>,
 }
 
 impl BayesOpt {
     /// A seeded optimizer.
     pub fn new(config: BayesConfig) -> Self {
-        BayesOpt {
-            config,
-            rng: StdRng::seed_from_u64(config.seed),
-            warm: None,
-        }
+        BayesOpt { config }
     }
 }
 
 impl Strategy for BayesOpt {
     fn ask(&mut self, space: &SearchSpace, finished: &[Trial], n: usize) -> Vec<Config> {
+        // A pure function of (seed, how many trials are finished, …): a
+        // resumed search handed the same trials proposes the same configs.
+        let rng = &mut StdRng::seed_from_u64(splitmix64(
+            self.config.seed ^ splitmix64(finished.len() as u64),
+        ));
         let mut xs = Vec::new();
         let mut ys = Vec::new();
         let mut seen: HashSet<u64> = HashSet::new();
@@ -128,14 +134,19 @@ impl Strategy for BayesOpt {
             let proposal = if xs.len() < self.config.n_init.max(1) {
                 None
             } else {
-                self.propose(space, &xs, &ys, &mut theta)
+                self.propose(space, &xs, &ys, &mut theta, rng)
             };
             let mut c = match proposal {
                 Some(u) => space.from_unit(&u),
-                None => space.sample(&mut self.rng),
+                None => space.sample(rng),
             };
-            if seen.contains(&c.hash()) {
-                c = space.sample(&mut self.rng);
+            // A repeat (the surrogate's pick snapped onto a tried config):
+            // a random config not tried yet, if one turns up in 64 draws.
+            for _ in 0..64 {
+                if !seen.contains(&c.hash()) {
+                    break;
+                }
+                c = space.sample(rng);
             }
             seen.insert(c.hash());
             if let Some(u) = space.to_unit(&c) {
@@ -157,18 +168,18 @@ impl BayesOpt {
     /// surrogate cannot be fitted. The hyperparameters are chosen on the
     /// first call of a batch and reused for its liars.
     fn propose(
-        &mut self,
+        &self,
         space: &SearchSpace,
         xs: &[Vec<f64>],
         ys: &[f64],
         theta: &mut Option<gp::Theta>,
+        rng: &mut StdRng,
     ) -> Option<Vec<f64>> {
         let model = match theta {
             Some(t) => gp::Gp::with_theta(xs.to_vec(), ys, t.clone())?,
             None => {
-                let m = gp::Gp::fit(xs.to_vec(), ys, self.warm.as_ref(), &mut self.rng)?;
+                let m = gp::Gp::fit(xs.to_vec(), ys, None, rng)?;
                 *theta = Some(m.theta().clone());
-                self.warm = Some(m.theta().clone());
                 m
             }
         };
@@ -189,12 +200,12 @@ impl BayesOpt {
         let mut cands: Vec<(f64, Vec<f64>)> = Vec::with_capacity(2 * self.config.candidates);
         for i in 0..2 * self.config.candidates {
             let p: Vec<f64> = if i < self.config.candidates {
-                (0..d).map(|_| self.rng.random::<f64>()).collect()
+                (0..d).map(|_| rng.random::<f64>()).collect()
             } else {
                 let centre = &xs[order[i % order.len().min(5)]];
                 centre
                     .iter()
-                    .map(|&c| (c + near.sample(&mut self.rng)).clamp(0.0, 1.0))
+                    .map(|&c| (c + near.sample(rng)).clamp(0.0, 1.0))
                     .collect()
             };
             cands.push((ei(&p), p));
@@ -208,7 +219,7 @@ impl BayesOpt {
                 let q: Vec<f64> = p
                     .iter()
                     .map(|&c| {
-                        let z: f64 = StandardNormal.sample(&mut self.rng);
+                        let z: f64 = StandardNormal.sample(rng);
                         (c + sigma * z).clamp(0.0, 1.0)
                     })
                     .collect();
@@ -225,4 +236,12 @@ impl BayesOpt {
         }
         Some(winner.1)
     }
+}
+
+/// SplitMix64's finalizer: spreads nearby seeds over the whole range.
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
