@@ -295,3 +295,12 @@ fn grid_is_row_major_log_spaced_and_exhausts() {
     let mid = GridSearch::new(1).values(&space.params()[0].dist);
     assert!((mid[0].as_f64().unwrap() / 1e-2 - 1.0).abs() < 1e-12);
 }
+
+#[test]
+fn non_finite_floats_are_written_as_null_and_rejected() {
+    let mut c = Config::new();
+    c.insert("x", Value::Float(f64::NAN));
+    assert_eq!(c.canonical_json(), r#"{"x":null}"#);
+    let e = Config::from_json(&c.to_json()).unwrap_err();
+    assert_eq!(e.to_string(), "config JSON: x: expected a number or a string, found null");
+}

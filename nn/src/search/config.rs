@@ -10,7 +10,10 @@
 //! the shortest decimal that reads back to the same `f64`), an `Int` a
 //! number without one (`64`), a `Choice` a string. [`Config::from_json`]
 //! reads that back, telling `1.0` (a float) from `1` (an integer), so the
-//! round trip is lossless, bit for bit.
+//! round trip is lossless, bit for bit — through text too, because `nn`
+//! turns on `serde_json`'s `float_roundtrip` parser (the default one can
+//! miss the last bit). A non-finite float has no JSON number: it is
+//! written as `null`, which `from_json` rejects.
 //!
 //! **Hash.** [`Config::hash`] is FNV-1a 64 (offset basis
 //! `0xcbf29ce484222325`, prime `0x100000001b3`) over the UTF-8 bytes of
