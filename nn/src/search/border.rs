@@ -36,7 +36,7 @@
 
 use std::fmt;
 
-use crate::search::config::Value;
+use crate::search::config::{Value, short};
 use crate::search::space::{Distribution, SearchSpace};
 use crate::search::strategy::{Direction, Trial};
 
@@ -92,38 +92,6 @@ impl fmt::Display for BorderWarning {
             ),
             None => write!(f, "; the range cannot be widened {dir} {}", short(bound)),
         }
-    }
-}
-
-/// A number in at most 3 significant digits: plain for `1e-3 ≤ |x| < 1e4`
-/// (`0.5`, `256`, `0.091`, `3.16`), else scientific without trailing
-/// zeros (`1e-4`, `1.23e5`).
-///
-/// ```
-/// use nn::search::border::short;
-/// assert_eq!([short(0.5), short(256.0), short(0.091), short(1e-4), short(123456.0), short(0.0)],
-///            ["0.5", "256", "0.091", "1e-4", "1.23e5", "0"]);
-/// ```
-pub fn short(x: f64) -> String {
-    let trim = |s: String| {
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        }
-    };
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let mag = x.abs().log10().floor();
-    if (-3.0..4.0).contains(&mag) {
-        let decimals = (2.0 - mag).max(0.0) as usize;
-        return trim(format!("{x:.decimals$}"));
-    }
-    let sci = format!("{x:.2e}");
-    match sci.split_once('e') {
-        Some((mantissa, exp)) => format!("{}e{exp}", trim(mantissa.to_string())),
-        None => sci,
     }
 }
 

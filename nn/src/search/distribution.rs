@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 
 use crate::search::config::Value;
-use crate::search::space::SpaceError;
+use crate::search::error::SpaceError;
 
 /// How one hyperparameter is distributed. Integer bounds are inclusive.
 #[derive(Clone, Debug, PartialEq)]

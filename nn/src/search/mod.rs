@@ -42,6 +42,7 @@ pub mod benchmark_functions;
 pub mod border;
 pub mod config;
 pub mod distribution;
+pub mod error;
 pub mod narrow;
 pub mod space;
 pub mod strategy;

@@ -37,7 +37,9 @@
 //! assert!((lo - 1.5).abs() < 1e-12 && (hi - 4.5).abs() < 1e-12);
 //! ```
 
-use crate::search::space::{Distribution, Param, SearchSpace, SpaceError};
+use crate::search::distribution::Distribution;
+use crate::search::error::SpaceError;
+use crate::search::space::{Param, SearchSpace};
 use crate::search::strategy::{Direction, Trial};
 
 /// The narrowing rule's knobs (see the module doc).

@@ -15,7 +15,7 @@
 //!   listed with the **last parameter varying fastest** (row-major, like
 //!   nested `for` loops in the space's order); `ask` hands it out in that
 //!   order and returns fewer than `n` once the grid is exhausted.
-//! * [`BayesOpt`](crate::search::BayesOpt), in `bayes/`.
+//! * [`BayesOpt`](crate::search::BayesOpt) (Gaussian process + expected improvement), in `bayes/`.
 //!
 //! Objectives are minimized by default ([`Direction::Minimize`], as
 //! Optuna); trials with a NaN objective (failed) count as finished but
