@@ -302,5 +302,8 @@ fn non_finite_floats_are_written_as_null_and_rejected() {
     c.insert("x", Value::Float(f64::NAN));
     assert_eq!(c.canonical_json(), r#"{"x":null}"#);
     let e = Config::from_json(&c.to_json()).unwrap_err();
-    assert_eq!(e.to_string(), "config JSON: x: expected a number or a string, found null");
+    assert_eq!(
+        e.to_string(),
+        "config JSON: x: expected a number or a string, found null"
+    );
 }
