@@ -7,8 +7,8 @@
 pub mod charts;
 pub mod curves;
 pub mod histograms;
-pub mod scatter;
 pub mod html;
+pub mod scatter;
 pub mod weights_png;
 
 use std::io;

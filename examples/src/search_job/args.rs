@@ -61,7 +61,12 @@ pub struct Args {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["job", "worker"])]
     pub write_job: Option<PathBuf>,
     /// A job file written by `--write-job`; run its trial `--trial N`.
-    #[arg(long, value_name = "FILE", requires = "trial", conflicts_with = "worker")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "trial",
+        conflicts_with = "worker"
+    )]
     pub job: Option<PathBuf>,
     /// The trial (0-based line of the job file) to run.
     #[arg(long, value_name = "N", requires = "job")]

@@ -55,7 +55,11 @@ pub fn top_k_ensemble(records: &[TrialRecord], k: usize) -> Result<EnsembleRow, 
         .iter()
         .filter(|r| r.status == TrialStatus::Ok && r.checkpoint.is_some())
         .collect();
-    ranked.sort_by(|a, b| val_acc(b).total_cmp(&val_acc(a)).then(a.index.cmp(&b.index)));
+    ranked.sort_by(|a, b| {
+        val_acc(b)
+            .total_cmp(&val_acc(a))
+            .then(a.index.cmp(&b.index))
+    });
     ranked.truncate(k);
     let first = ranked.first().ok_or("no finished trial saved a model")?;
     // Every trial of a search shares the data preparation (same split,

@@ -78,7 +78,9 @@ pub fn plan(args: &Args, stage: usize, stage1: &[TrialRecord]) -> Result<Vec<Tri
     let wide = space();
     let (configs, epochs, first_index) = if stage == 1 {
         let configs = match args.strategy {
-            StrategyKind::Random => RandomSearch::new(args.seed).ask(&wide, &[], args.coarse_trials),
+            StrategyKind::Random => {
+                RandomSearch::new(args.seed).ask(&wide, &[], args.coarse_trials)
+            }
             // The whole grid (2 × 2 × 2 × 2 × 2 categories = 32), whatever
             // --coarse-trials says: a partial grid would be biased.
             StrategyKind::Grid => GridSearch::new(2).configs(&wide),

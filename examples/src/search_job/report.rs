@@ -113,7 +113,13 @@ fn trial_table(h: &mut String, records: &[TrialRecord]) {
     h.push_str("<th>epochs</th><th>seconds</th></tr>\n");
     let mut sorted: Vec<&TrialRecord> = records.iter().collect();
     sorted.sort_by(|a, b| {
-        let key = |r: &TrialRecord| if r.status == TrialStatus::Ok { val_acc(r) } else { -1.0 };
+        let key = |r: &TrialRecord| {
+            if r.status == TrialStatus::Ok {
+                val_acc(r)
+            } else {
+                -1.0
+            }
+        };
         key(b).total_cmp(&key(a)).then(a.index.cmp(&b.index))
     });
     for r in sorted {
@@ -131,7 +137,9 @@ fn trial_table(h: &mut String, records: &[TrialRecord]) {
         );
         for n in &names {
             let v = match &r.config[n] {
-                Value::Number(x) if x.is_f64() => nn::search::config::short(x.as_f64().unwrap_or(f64::NAN)),
+                Value::Number(x) if x.is_f64() => {
+                    nn::search::config::short(x.as_f64().unwrap_or(f64::NAN))
+                }
                 Value::String(s) => escape(s),
                 other => other.to_string(),
             };

@@ -8,8 +8,8 @@ use std::process::Command as Process;
 use std::time::Instant;
 
 use nn::search::trials::{
-    self, RunOptions, TrialRecord, TrialSpec, TrialStatus, read_results, results_path,
-    run_local, run_trial_from_job, worker, write_job_file,
+    self, RunOptions, TrialRecord, TrialSpec, TrialStatus, read_results, results_path, run_local,
+    run_trial_from_job, worker, write_job_file,
 };
 use nn::search::{Direction, border_warnings};
 
@@ -91,8 +91,9 @@ pub fn dispatch(args: &Args) -> Result<(), String> {
         return Ok(());
     }
     if let Some(job) = &args.write_job {
-        let (stage, specs) = next_stage(args)?
-            .ok_or("every stage has finished: run the search command without --write-job for the report")?;
+        let (stage, specs) = next_stage(args)?.ok_or(
+            "every stage has finished: run the search command without --write-job for the report",
+        )?;
         write_job_file(job, &specs).map_err(|e| e.to_string())?;
         println!(
             "stage {stage}: {} trials written to {} (run each with --job {} --trial N, N = 0..{}, then collect)",
@@ -173,7 +174,10 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         )
         .map_err(|e| e.to_string())?;
         if !args.quiet && summary.skipped > 0 {
-            println!("stage {stage}: {} trials already finished, skipped", summary.skipped);
+            println!(
+                "stage {stage}: {} trials already finished, skipped",
+                summary.skipped
+            );
         }
         let records: Vec<TrialRecord> = finished(args, &specs)?.into_iter().flatten().collect();
         if stage == 1 {
@@ -252,9 +256,5 @@ fn print_outcome(o: &Outcome, quiet: bool) {
         println!("warning: {w}");
     }
     println!("{}", o.ensemble.table());
-    println!(
-        "{:.1} s; report: {}",
-        o.seconds,
-        o.report.display()
-    );
+    println!("{:.1} s; report: {}", o.seconds, o.report.display());
 }

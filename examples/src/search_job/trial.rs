@@ -74,7 +74,11 @@ pub fn args_for(config: &Value) -> Result<Args, String> {
                     Some("adam") => OptimizerKind::Adam,
                     Some("nesterov") => OptimizerKind::Nesterov,
                     Some("sgd") => OptimizerKind::Sgd,
-                    _ => return Err(format!("`optimizer` must be adam, nesterov or sgd, not {v}")),
+                    _ => {
+                        return Err(format!(
+                            "`optimizer` must be adam, nesterov or sgd, not {v}"
+                        ));
+                    }
                 }
             }
             other => return Err(format!("unknown key `{other}` in the trial config")),
@@ -133,7 +137,14 @@ fn try_run(spec: &TrialSpec, models: Option<&Path>) -> Result<TrialOutcome, Fail
     .regularizer(Regularizer::new(Penalty::l2(args.reg)))
     .schedule(schedule);
     let report = trainer
-        .fit(&mut model, &mut *opt, &data.train, &data.val, softmax, |_| Ok(()))
+        .fit(
+            &mut model,
+            &mut *opt,
+            &data.train,
+            &data.val,
+            softmax,
+            |_| Ok(()),
+        )
         .map_err(|e| match e {
             TrainError::Diverged { .. } => Failure::Diverged(e.to_string()),
             other => Failure::Other(other.to_string()),

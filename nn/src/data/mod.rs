@@ -44,9 +44,11 @@ pub mod digits;
 pub mod error;
 mod file;
 pub mod idx;
+pub mod kfold;
 pub mod split;
 
 pub use batches::{Batch, Batches};
 pub use dataset::{Dataset, Labels};
 pub use error::DataError;
+pub use kfold::{Fold, KFold};
 pub use split::{Fractions, Split};

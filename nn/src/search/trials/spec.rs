@@ -9,6 +9,7 @@
 //! differently; a stage that re-proposes exactly a finished config gets
 //! that config's result back instead of spending a trial on it again.
 
+use crate::search::config::fnv1a64;
 use serde_json::{Map, Value, json};
 
 use super::error::TrialsError;
@@ -148,18 +149,9 @@ pub fn canonical_json(v: &Value) -> String {
 /// assert_ne!(h, config_hash(&json!({"act": "relu", "lr": 0.02})));
 /// ```
 pub fn config_hash(config: &Value) -> String {
+    // FNV-1a: tiny and fixed forever (unlike `std`'s hasher, which may
+    // change between Rust releases); the same function as `Config::hash`.
     format!("{:016x}", fnv1a64(canonical_json(config).as_bytes()))
-}
-
-/// FNV-1a, 64 bit: tiny, fast and fixed forever (unlike `std`'s hasher,
-/// which may change between Rust releases).
-fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
 }
 
 #[cfg(test)]
