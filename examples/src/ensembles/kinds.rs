@@ -10,6 +10,9 @@ use rand::{RngExt, SeedableRng};
 use super::Settings;
 use super::setup::{Digits, Hyper, Run, train};
 
+/// A model with a name for the table.
+pub type Named<M> = (String, M);
+
 /// Which of the four kinds a row measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -104,7 +107,7 @@ pub fn seeds(data: &Digits, s: &Settings, seed: u64) -> Result<Row, String> {
             polyak: None,
             restore_best: true,
         };
-        let (model, _, _) = train(&run, |_| {})?;
+        let model = train(&run, |_| {})?.model;
         probs.push(ensemble::member_probs(&model, &data.test_x).map_err(err)?);
         names.push(format!("seed {member_seed}"));
     }
@@ -144,7 +147,7 @@ pub fn random_candidates(
     data: &Digits,
     s: &Settings,
     seed: u64,
-) -> Result<Vec<Candidate<(String, Mlp<f32>)>>, String> {
+) -> Result<Vec<Candidate<Named<Mlp<f32>>>>, String> {
     let val_y = data.val.labels().classes().ok_or("class labels")?;
     random_hypers(s.candidates, seed)
         .into_iter()
@@ -158,7 +161,7 @@ pub fn random_candidates(
                 polyak: None,
                 restore_best: true,
             };
-            let (model, _, _) = train(&run, |_| {})?;
+            let model = train(&run, |_| {})?.model;
             let val_acc =
                 nn::try_accuracy(&model, data.val.features(), val_y).map_err(|e| e.to_string())?;
             let name = format!(
@@ -182,7 +185,7 @@ pub fn random_candidates(
 /// No candidates, `k = 0`, a NaN accuracy or a model that cannot take the
 /// digits, as a message.
 pub fn top_k<M: Module<f32>>(
-    candidates: Vec<Candidate<(String, M)>>,
+    candidates: Vec<Candidate<Named<M>>>,
     k: usize,
     data: &Digits,
     seed: u64,
@@ -210,7 +213,7 @@ pub fn checkpoints(data: &Digits, s: &Settings, seed: u64) -> Result<Row, String
     // the last, within the last `members` such.
     let keep = |e: u32| {
         let back = s.epochs - e;
-        back % every == 0 && back / every < s.members as u32
+        back.is_multiple_of(every) && back / every < s.members as u32
     };
     let mut snaps = Vec::new();
     let mut names = Vec::new();
@@ -222,12 +225,13 @@ pub fn checkpoints(data: &Digits, s: &Settings, seed: u64) -> Result<Row, String
         polyak: None,
         restore_best: false,
     };
-    let (mut model, _, _) = train(&run, |end| {
+    let mut model = train(&run, |end| {
         if keep(end.record.epoch + 1) {
             snaps.push(ensemble::snapshot(end.model));
             names.push(format!("epoch {}", end.record.epoch + 1));
         }
-    })?;
+    })?
+    .model;
     let probs = snaps
         .iter()
         .map(|snap| ensemble::probs_with(&mut model, snap, &data.test_x))
@@ -252,7 +256,11 @@ pub fn polyak(data: &Digits, s: &Settings, seed: u64) -> Result<Row, String> {
         polyak: Some(s.polyak_decay),
         restore_best: false,
     };
-    let (mut model, mut trainer, _) = train(&run, |_| {})?;
+    let super::setup::Trained {
+        mut model,
+        mut trainer,
+        ..
+    } = train(&run, |_| {})?;
     let raw = ensemble::member_probs(&model, &data.test_x).map_err(err)?;
     let avg_values = match trainer.polyak_mut() {
         Some(p) => ensemble::polyak_snapshot(&model, p),

@@ -102,16 +102,22 @@ pub struct Run<'a> {
 /// What the observer sees: the epoch's end (model, Polyak average, …).
 pub type End<'e> = EpochEnd<'e, f32, Mlp<f32>, Adam<f32>>;
 
+/// A finished training run.
+pub struct Trained {
+    /// The model (best-by-validation or last values, as the run said).
+    pub model: Mlp<f32>,
+    /// The trainer (its Polyak average, if any).
+    pub trainer: Trainer<f32>,
+    /// The trainer's report.
+    pub report: TrainReport<f32>,
+}
+
 /// Trains one MLP (64 → hidden → 10, He init) as `run` says, calling
-/// `observer` after each epoch; returns the model, the trainer (its
-/// Polyak average) and the report.
+/// `observer` after each epoch.
 ///
 /// # Errors
 /// A message for a bad hyperparameter or a diverged run.
-pub fn train(
-    run: &Run<'_>,
-    mut observer: impl FnMut(&End<'_>),
-) -> Result<(Mlp<f32>, Trainer<f32>, TrainReport<f32>), String> {
+pub fn train(run: &Run<'_>, mut observer: impl FnMut(&End<'_>)) -> Result<Trained, String> {
     let e = |e: &dyn std::fmt::Display| e.to_string();
     let h = run.hyper;
     let mut builder = Mlp::<f32>::builder(&[64, h.hidden, 10]);
@@ -154,5 +160,9 @@ pub fn train(
             },
         )
         .map_err(|x| e(&x))?;
-    Ok((model, trainer, report))
+    Ok(Trained {
+        model,
+        trainer,
+        report,
+    })
 }

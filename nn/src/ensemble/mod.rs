@@ -104,7 +104,7 @@ pub(crate) fn probs_of<F: Float, M: Module<F> + ?Sized>(
 /// ```
 /// use ndarray::array;
 /// let p = nn::ensemble::average_probs(&[array![[0.2, 0.8]], array![[0.6, 0.4]]]).unwrap();
-/// assert!((&p - &array![[0.4, 0.6]]).iter().all(|d| d.abs() < 1e-15));
+/// assert!((&p - &array![[0.4, 0.6]]).iter().all(|d: &f64| d.abs() < 1e-15));
 /// ```
 ///
 /// # Errors
