@@ -30,6 +30,11 @@ fn every_kind_reaches_its_members_mean_on_fixed_seeds() {
             r.ensemble,
             r.mean_member()
         );
+        if r.kind == Kind::Checkpoints {
+            // Every `checkpoint_every` (2) epochs up to the last (6).
+            let names: Vec<&str> = r.members.iter().map(|m| m.0.as_str()).collect();
+            assert_eq!(names, ["epoch 2", "epoch 4", "epoch 6"]);
+        }
         // A sanity floor: these nets learn the digits (chance is 10%).
         assert!(r.mean_member() > 0.8, "{r:?}");
     }
