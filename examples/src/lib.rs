@@ -76,6 +76,7 @@ fn argmax(values: impl Iterator<Item = f64>) -> usize {
         .0
 }
 
+pub mod ensembles;
 pub mod optimizers;
 pub mod report;
 pub mod search_job;

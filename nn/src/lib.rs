@@ -28,6 +28,8 @@
 //! * [`optim`]: optimizers (SGD, momentum, Nesterov, Adagrad, RMSprop,
 //!   Adam), learning-rate schedules, max-norm, Polyak averaging, and
 //!   L-BFGS for full-batch problems.
+//! * [`ensemble`]: averaging members' class probabilities, and the notes'
+//!   four ways to get members (seeds, top-k, checkpoints, Polyak).
 //! * [`train`]: the training loop ([`train::Trainer`]: epochs, evaluation,
 //!   best-by-validation parameters, early stopping, bit-exact resume),
 //!   divergence detection, the notes' sanity checks before learning and
@@ -94,6 +96,7 @@ pub mod check;
 pub mod checkpoint;
 pub mod ctx;
 pub mod data;
+pub mod ensemble;
 pub mod init;
 pub mod layers;
 pub mod losses;

@@ -70,7 +70,8 @@ pub fn top_k_ensemble(records: &[TrialRecord], k: usize) -> Result<EnsembleRow, 
         let args = args_for(&r.config)?;
         let mut model = build::<f32>(&args, &data.sizes(&args.hidden), true)?;
         let path = r.checkpoint.as_deref().unwrap_or_default();
-        nn::load(&mut model, path).map_err(|e| format!("trial {}: {e}", r.index))?;
+        nn::load(&mut model, std::path::Path::new(path))
+            .map_err(|e| format!("trial {}: {e}", r.index))?;
         probs.push(
             nn::ensemble::member_probs(&model, data.test.features()).map_err(|e| e.to_string())?,
         );
