@@ -33,16 +33,16 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = StrategyKind::Random)]
     pub strategy: StrategyKind,
     /// Trials in the coarse stage.
-    #[arg(long, default_value_t = 24)]
+    #[arg(long, default_value_t = 32)]
     pub coarse_trials: usize,
     /// Epochs per coarse trial.
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = 8)]
     pub coarse_epochs: u32,
-    /// Trials in the fine stage.
-    #[arg(long, default_value_t = 12)]
+    /// Trials in the fine stage (0: no fine stage).
+    #[arg(long, default_value_t = 16)]
     pub fine_trials: usize,
     /// Epochs per fine trial.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 30)]
     pub fine_epochs: u32,
     /// Models in the top-k ensemble.
     #[arg(long, default_value_t = 5)]
@@ -92,13 +92,13 @@ pub enum Command {
 }
 
 impl Args {
-    /// Refuses what clap cannot: zero trials or epochs, zero workers, a
-    /// top-k of 0.
+    /// Refuses what clap cannot: zero coarse trials or epochs, zero
+    /// workers, a top-k of 0.
     ///
     /// ```
     /// use clap::Parser;
-    /// let a = examples::search_job::Args::try_parse_from(["search", "--fine-trials", "0"]).unwrap();
-    /// assert_eq!(a.validate().unwrap_err(), "--fine-trials must be at least 1");
+    /// let a = examples::search_job::Args::try_parse_from(["search", "--coarse-trials", "0"]).unwrap();
+    /// assert_eq!(a.validate().unwrap_err(), "--coarse-trials must be at least 1");
     /// ```
     ///
     /// # Errors
@@ -106,7 +106,6 @@ impl Args {
     pub fn validate(&self) -> Result<(), String> {
         let at_least_1 = [
             ("--coarse-trials", self.coarse_trials),
-            ("--fine-trials", self.fine_trials),
             ("--coarse-epochs", self.coarse_epochs as usize),
             ("--fine-epochs", self.fine_epochs as usize),
             ("--top-k", self.top_k),

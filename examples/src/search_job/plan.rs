@@ -69,52 +69,97 @@ pub fn trial_of(record: &TrialRecord) -> Option<Trial> {
     Some(Trial { config, objective })
 }
 
-/// Stage `stage` (1 or 2)'s trials; stage 2 needs stage 1's finished
-/// records (`stage1`). Indices run on across stages.
+/// Stage `stage` (1 or 2)'s trials so far; `done` holds the finished
+/// records (any stage) the plan may depend on. Indices run on across
+/// stages.
+///
+/// Random and grid search plan a whole stage at once. Bayesian
+/// optimization learns from each result, so it plans a stage in rounds of
+/// `workers` trials: round r asks the optimizer given every finished
+/// trial of the rounds before it. The plan returned ends with the first
+/// round that is not finished yet — run it, and plan again. Since the
+/// optimizer is a pure function of the trials it is given, replaying the
+/// rounds from the results file reproduces the same plan, so a killed
+/// search resumes where it was.
 ///
 /// # Errors
 /// Stage 2 without a finished stage-1 trial to narrow around.
-pub fn plan(args: &Args, stage: usize, stage1: &[TrialRecord]) -> Result<Vec<TrialSpec>, String> {
+pub fn plan(
+    args: &Args,
+    stage: usize,
+    done: &dyn Fn(&TrialSpec) -> Option<TrialRecord>,
+) -> Result<Vec<TrialSpec>, String> {
     let wide = space();
-    let (configs, epochs, first_index) = if stage == 1 {
-        let configs = match args.strategy {
-            StrategyKind::Random => {
-                RandomSearch::new(args.seed).ask(&wide, &[], args.coarse_trials)
-            }
-            // The whole grid (2 × 2 × 2 × 2 × 2 categories = 32), whatever
-            // --coarse-trials says: a partial grid would be biased.
-            StrategyKind::Grid => GridSearch::new(2).configs(&wide),
-            StrategyKind::Bayes => bayes(args).ask(&wide, &[], args.coarse_trials),
-        };
-        (configs, args.coarse_epochs, 0)
+    let (space, history, budget, epochs, first_index) = if stage == 1 {
+        (wide, Vec::new(), args.coarse_trials, args.coarse_epochs, 0)
     } else {
-        let trials: Vec<Trial> = stage1.iter().filter_map(trial_of).collect();
+        let stage1 = complete(args, 1, done)?;
+        let trials: Vec<Trial> = stage1.iter().filter_map(|s| done(s).and_then(|r| trial_of(&r))).collect();
         let fine = narrow(&wide, &trials, &rule()).map_err(|e| e.to_string())?;
-        let seed = args.seed.wrapping_add(1);
-        let configs = match args.strategy {
-            StrategyKind::Bayes => bayes(args).ask(&fine, &trials, args.fine_trials),
-            _ => RandomSearch::new(seed).ask(&fine, &[], args.fine_trials),
-        };
-        (configs, args.fine_epochs, plan(args, 1, &[])?.len())
+        (fine, trials, args.fine_trials, args.fine_epochs, stage1.len())
     };
-    configs
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let mut json = c.to_json();
-            if let Value::Object(map) = &mut json {
-                map.insert("epochs".into(), epochs.into());
-                map.insert("seed".into(), args.seed.into());
-                map.insert("augment".into(), (!args.no_augment).into());
+    let spec = |i: usize, c: Config| {
+        let mut json = c.to_json();
+        if let Value::Object(map) = &mut json {
+            map.insert("epochs".into(), epochs.into());
+            map.insert("seed".into(), args.seed.into());
+            map.insert("augment".into(), (!args.no_augment).into());
+        }
+        TrialSpec::new(first_index + i, stage, json).map_err(|e| e.to_string())
+    };
+    let seed = args.seed.wrapping_add(stage as u64 - 1);
+    let configs = match args.strategy {
+        // The whole grid (2 × 2 × 2 × 2 × 2 categories = 32) in stage 1,
+        // whatever --coarse-trials says: a partial grid would be biased.
+        StrategyKind::Grid if stage == 1 => GridSearch::new(2).configs(&space),
+        StrategyKind::Random | StrategyKind::Grid => RandomSearch::new(seed).ask(&space, &[], budget),
+        StrategyKind::Bayes => {
+            let round = args.workers.unwrap_or_else(default_workers).max(1);
+            let mut specs: Vec<TrialSpec> = Vec::new();
+            let mut seen = history;
+            while specs.len() < budget {
+                let n = round.min(budget - specs.len());
+                let batch = bayes(args, stage).ask(&space, &seen, n);
+                for c in batch {
+                    specs.push(spec(specs.len(), c)?);
+                }
+                let tail = &specs[specs.len() - n..];
+                let finished: Vec<Trial> = tail.iter().filter_map(|s| done(s).and_then(|r| trial_of(&r))).collect();
+                if finished.len() < n {
+                    return Ok(specs); // this round is still running
+                }
+                seen.extend(finished);
             }
-            TrialSpec::new(first_index + i, stage, json).map_err(|e| e.to_string())
-        })
-        .collect()
+            return Ok(specs);
+        }
+    };
+    configs.into_iter().enumerate().map(|(i, c)| spec(i, c)).collect()
 }
 
-fn bayes(args: &Args) -> BayesOpt {
+/// Stage `stage`'s whole plan, or an error if it is not finished.
+fn complete(
+    args: &Args,
+    stage: usize,
+    done: &dyn Fn(&TrialSpec) -> Option<TrialRecord>,
+) -> Result<Vec<TrialSpec>, String> {
+    let specs = plan(args, stage, done)?;
+    let budget = if stage == 1 { args.coarse_trials } else { args.fine_trials };
+    let whole = specs.len() >= budget || (args.strategy == StrategyKind::Grid && stage == 1);
+    if whole && specs.iter().all(|s| done(s).is_some()) {
+        Ok(specs)
+    } else {
+        Err(format!("stage {stage} has not finished"))
+    }
+}
+
+/// The number of cores (the runner's default worker count).
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn bayes(args: &Args, stage: usize) -> BayesOpt {
     BayesOpt::new(BayesConfig {
-        seed: args.seed,
+        seed: args.seed.wrapping_add(stage as u64 - 1),
         direction: Direction::Maximize,
         ..BayesConfig::default()
     })

@@ -109,32 +109,32 @@ pub fn dispatch(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// The latest record of each spec, if finished (failures count as
-/// finished unless `--retry-failed`).
-fn finished(args: &Args, specs: &[TrialSpec]) -> Result<Vec<Option<TrialRecord>>, String> {
+/// What the results file says is finished: a spec's latest record, unless
+/// it failed and `--retry-failed` asks to run it again.
+fn results(args: &Args) -> Result<impl Fn(&TrialSpec) -> Option<TrialRecord>, String> {
     let loaded = read_results(&results_path(&args.out)).map_err(|e| e.to_string())?;
-    Ok(specs
-        .iter()
-        .map(|s| {
-            loaded
-                .is_done(&s.hash, args.retry_failed)
-                .then(|| loaded.latest(&s.hash).cloned())
-                .flatten()
-        })
-        .collect())
+    let retry = args.retry_failed;
+    Ok(move |s: &TrialSpec| {
+        loaded
+            .is_done(&s.hash, retry)
+            .then(|| loaded.latest(&s.hash).cloned())
+            .flatten()
+    })
 }
 
-/// The first stage with an unfinished trial, and its plan.
+/// The stages the flags ask for.
+fn stages(args: &Args) -> &'static [usize] {
+    if args.fine_trials == 0 { &[1] } else { &[1, 2] }
+}
+
+/// The first plan with an unfinished trial (its stage and specs).
 fn next_stage(args: &Args) -> Result<Option<(usize, Vec<TrialSpec>)>, String> {
-    let stage1 = plan(args, 1, &[])?;
-    let done1 = finished(args, &stage1)?;
-    if done1.iter().any(Option::is_none) {
-        return Ok(Some((1, stage1)));
-    }
-    let records: Vec<TrialRecord> = done1.into_iter().flatten().collect();
-    let stage2 = plan(args, 2, &records)?;
-    if finished(args, &stage2)?.iter().any(Option::is_none) {
-        return Ok(Some((2, stage2)));
+    let done = results(args)?;
+    for &stage in stages(args) {
+        let specs = plan(args, stage, &done)?;
+        if specs.iter().any(|s| done(s).is_none()) {
+            return Ok(Some((stage, specs)));
+        }
     }
     Ok(None)
 }
@@ -158,32 +158,36 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         c
     };
     let mut all = Vec::new();
-    let mut stage1 = Vec::new();
-    for stage in [1, 2] {
-        let specs = plan(args, stage, &stage1)?;
-        let summary = run_local(
-            &results_path(&args.out),
-            &specs,
-            &options,
-            worker_command,
-            |p| {
-                if !args.quiet {
-                    println!("{}", progress_line(stage, &p));
-                }
-            },
-        )
-        .map_err(|e| e.to_string())?;
-        if !args.quiet && summary.skipped > 0 {
-            println!(
-                "stage {stage}: {} trials already finished, skipped",
-                summary.skipped
-            );
-        }
-        let records: Vec<TrialRecord> = finished(args, &specs)?.into_iter().flatten().collect();
-        if stage == 1 {
-            stage1.clone_from(&records);
-        }
-        all.extend(records);
+    for &stage in stages(args) {
+        // A plan grows round by round for Bayesian optimization; random and
+        // grid search plan the stage in one go (one pass of this loop).
+        let specs = loop {
+            let specs = plan(args, stage, &results(args)?)?;
+            let summary = run_local(
+                &results_path(&args.out),
+                &specs,
+                &options,
+                worker_command,
+                |p| {
+                    if !args.quiet {
+                        println!("{}", progress_line(stage, &p));
+                    }
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            if !args.quiet && summary.skipped > 0 && summary.ran == 0 {
+                println!("stage {stage}: {} trials already finished, skipped", summary.skipped);
+            }
+            let again = plan(args, stage, &results(args)?)?;
+            if again == specs {
+                break specs;
+            }
+            if summary.ran == 0 {
+                return Err(format!("stage {stage}: the plan does not advance (failing trials?)"));
+            }
+        };
+        let done = results(args)?;
+        all.extend(specs.iter().filter_map(&done));
     }
     all.sort_by_key(|r| r.index);
     let ok = |r: &&TrialRecord| r.status == TrialStatus::Ok;
@@ -228,7 +232,11 @@ fn progress_line(stage: usize, p: &trials::Progress<'_>) -> String {
     };
     format!(
         "stage {stage} trial {:>3} [{}/{}] {what}  {}  ({:.1} s)",
-        r.index, p.finished, p.to_run, r.config, r.wall_seconds
+        r.index,
+        p.finished,
+        p.to_run,
+        brief(&r.config),
+        r.wall_seconds
     )
 }
 
@@ -248,7 +256,7 @@ fn print_outcome(o: &Outcome, quiet: bool) {
         o.best.index,
         o.best.stage
     );
-    println!("  {}", o.best.config);
+    println!("  {}", brief(&o.best.config));
     if o.warnings.is_empty() {
         println!("no best value sits near an edge of its range");
     }
@@ -257,4 +265,28 @@ fn print_outcome(o: &Outcome, quiet: bool) {
     }
     println!("{}", o.ensemble.table());
     println!("{:.1} s; report: {}", o.seconds, o.report.display());
+}
+
+/// A config in one short line: the searched keys, numbers to 3 digits
+/// (`hidden=330 keep=0.861 lr=0.0105 optimizer=adam reg=7.62e-5`).
+///
+/// ```
+/// let c = serde_json::json!({"lr": 0.010527, "hidden": 330, "optimizer": "adam", "epochs": 3});
+/// assert_eq!(examples::search_job::run::brief(&c), "hidden=330 lr=0.0105 optimizer=adam");
+/// ```
+pub fn brief(config: &serde_json::Value) -> String {
+    let Some(map) = config.as_object() else {
+        return config.to_string();
+    };
+    map.iter()
+        .filter(|(k, _)| !super::plan::FIXED.contains(&k.as_str()))
+        .map(|(k, v)| match v {
+            serde_json::Value::Number(n) if n.is_f64() => {
+                format!("{k}={}", nn::search::config::short(n.as_f64().unwrap_or(f64::NAN)))
+            }
+            serde_json::Value::String(s) => format!("{k}={s}"),
+            other => format!("{k}={other}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -84,7 +84,7 @@ pub fn args_for(config: &Value) -> Result<Args, String> {
             other => return Err(format!("unknown key `{other}` in the trial config")),
         }
     }
-    if a.hidden.iter().any(|&h| h == 0) {
+    if a.hidden.contains(&0) {
         return Err("`hidden` must be at least 1".into());
     }
     a.validate()?;
