@@ -1,7 +1,8 @@
 //! `exp`: the elementwise exponential.
 //!
-//! * Forward: `y = eˣ` (overflows to +∞ for large `x`, as IEEE says; it
-//!   never produces NaN from a finite input).
+//! * Forward: `y = eˣ` by [`crate::vmath`]'s branch-free kernel
+//!   (vectorized; overflows to +∞ for large `x`, as IEEE says; it never
+//!   produces NaN from a finite input).
 //! * Local derivative: `dy/dx = eˣ = y`, read from the output rather than
 //!   recomputed.
 //! * Smooth: no kinks.
@@ -16,7 +17,7 @@ impl<F: Float> UnaryFn<F> for Exp {
     const NAME: &'static str = "exp";
     const SLOPE_FROM_OUTPUT: bool = true;
     fn value(&self, x: F) -> F {
-        x.exp()
+        x.vexp()
     }
     fn slope(&self, _x: F, y: F) -> F {
         y
