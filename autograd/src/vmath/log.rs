@@ -31,7 +31,11 @@ const LG32: [f32; 4] = [0.666_666_6, 0.400_009_72, 0.284_987_87, 0.242_790_79];
 #[inline(always)]
 pub fn ln_f64(x: f64) -> f64 {
     let tiny = x < f64::MIN_POSITIVE; // subnormal, zero, negative
-    let xs = if tiny { x * 18_014_398_509_481_984.0 } else { x }; // · 2^54
+    let xs = if tiny {
+        x * 18_014_398_509_481_984.0
+    } else {
+        x
+    }; // · 2^54
     let bits = xs.to_bits();
     let hx = bits >> 32;
     let k = ((hx >> 20) as i64) - 1023 - if tiny { 54 } else { 0 };
