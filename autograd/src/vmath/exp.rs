@@ -12,6 +12,10 @@
 //! with NaN is false), far enough out that the clamped input still
 //! overflows to `+∞` or rounds to `+0`.
 
+// The constants are fdlibm's published decimals, kept verbatim so they can
+// be checked against the source; each rounds to the intended float.
+#![allow(clippy::excessive_precision)]
+
 /// `1.5·2^52`: adding it rounds an `f64` below `2^51` in magnitude to an
 /// integer held in the low mantissa bits.
 const ROUND_64: f64 = 6_755_399_441_055_744.0;
