@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use autograd::{Float, vmath};
 
-type Kernel<F> = fn(&mut [F]);
+/// A function's name, its slice kernel and the libm scalar it replaces.
+type Case<F> = (&'static str, fn(&mut [F]), fn(F) -> F);
 
 fn libm_sigmoid<F: Float>(x: F) -> F {
     F::one() / (F::one() + (-x).exp())
@@ -31,7 +32,7 @@ fn compare<F: Float>(n: usize) {
         .map(|i| F::of(0.37 + (i % 97) as f64 * 0.05))
         .collect();
     let mut buf = xs.clone();
-    let cases: [(&str, Kernel<F>, fn(F) -> F); 4] = [
+    let cases: [Case<F>; 4] = [
         ("exp", vmath::exp, F::exp),
         ("ln", vmath::ln, F::ln),
         ("tanh", vmath::tanh, F::tanh),
