@@ -18,7 +18,9 @@
 
 use autograd::vmath;
 
-/// Error bounds asserted by the CI tests (the measured maxima, rounded up).
+/// Error bounds asserted by the CI tests: the maxima of the full
+/// measurement (f32 exhaustive: exp 0.957, ln 0.835, tanh 2.424, sigmoid
+/// 2.402; f64 1e8 samples: 1, 1, 4, 2), rounded up.
 const BOUND_F32: [(&str, f64); 4] = [("exp", 1.0), ("ln", 1.0), ("tanh", 3.0), ("sigmoid", 2.5)];
 const BOUND_F64: [(&str, f64); 4] = [("exp", 1.0), ("ln", 1.0), ("tanh", 4.0), ("sigmoid", 2.0)];
 
