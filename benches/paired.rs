@@ -14,7 +14,7 @@
 //! hand-written loop (the floor).
 //!
 //! `PAIRED_ROUNDS` sets the number of rounds (default 31); `PAIRED_ONLY`
-//! = `optim` or `w2` runs just that group.
+//! = `optim`, `w1` or `w2` runs just that group.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -171,7 +171,7 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(31);
     println!("{rounds} rounds per configuration, order rotated every round");
-    // `PAIRED_ONLY=optim` or `=w2` runs one group (the others take minutes).
+    // `PAIRED_ONLY=optim`, `=w1` or `=w2` runs one group (the others take minutes).
     let only = std::env::var("PAIRED_ONLY").unwrap_or_default();
     if only.is_empty() || only == "optim" {
         optimizers::<f32>(rounds);
@@ -179,9 +179,12 @@ fn main() {
     if only == "optim" {
         return;
     }
-    if only != "w2" {
+    if only.is_empty() || only == "w1" {
         w1::<f32>(rounds);
         w1::<f64>(rounds);
+    }
+    if only == "w1" {
+        return;
     }
     w2::<f32>(&[3072, 100, 10], 256, rounds);
     w2::<f64>(&[3072, 100, 10], 256, rounds);

@@ -50,6 +50,35 @@ pub trait Float:
     fn as_f64(self) -> f64;
     /// A short name for messages: `"f32"` or `"f64"`.
     const NAME: &'static str;
+    /// `e^x` by the branch-free kernel of [`crate::vmath`] (a loop of
+    /// these vectorizes; error bound in `vmath`'s docs).
+    ///
+    /// ```
+    /// use autograd::Float;
+    /// assert_eq!(0.0_f32.vexp(), 1.0);
+    /// ```
+    fn vexp(self) -> Self;
+    /// `ln x` by [`crate::vmath`]'s kernel.
+    ///
+    /// ```
+    /// use autograd::Float;
+    /// assert_eq!(1.0_f64.vln(), 0.0);
+    /// ```
+    fn vln(self) -> Self;
+    /// `tanh x` by [`crate::vmath`]'s kernel.
+    ///
+    /// ```
+    /// use autograd::Float;
+    /// assert_eq!(50.0_f32.vtanh(), 1.0);
+    /// ```
+    fn vtanh(self) -> Self;
+    /// The logistic sigmoid `1/(1 + e^−x)` by [`crate::vmath`]'s kernel.
+    ///
+    /// ```
+    /// use autograd::Float;
+    /// assert_eq!(0.0_f64.vsigmoid(), 0.5);
+    /// ```
+    fn vsigmoid(self) -> Self;
 }
 
 use sealed::Sealed;
@@ -93,6 +122,22 @@ impl Float for f32 {
         self as f64
     }
     const NAME: &'static str = "f32";
+    #[inline(always)]
+    fn vexp(self) -> Self {
+        crate::vmath::exp_f32(self)
+    }
+    #[inline(always)]
+    fn vln(self) -> Self {
+        crate::vmath::ln_f32(self)
+    }
+    #[inline(always)]
+    fn vtanh(self) -> Self {
+        crate::vmath::tanh_f32(self)
+    }
+    #[inline(always)]
+    fn vsigmoid(self) -> Self {
+        crate::vmath::sigmoid_f32(self)
+    }
 }
 
 impl Float for f64 {
@@ -105,6 +150,22 @@ impl Float for f64 {
         self
     }
     const NAME: &'static str = "f64";
+    #[inline(always)]
+    fn vexp(self) -> Self {
+        crate::vmath::exp_f64(self)
+    }
+    #[inline(always)]
+    fn vln(self) -> Self {
+        crate::vmath::ln_f64(self)
+    }
+    #[inline(always)]
+    fn vtanh(self) -> Self {
+        crate::vmath::tanh_f64(self)
+    }
+    #[inline(always)]
+    fn vsigmoid(self) -> Self {
+        crate::vmath::sigmoid_f64(self)
+    }
 }
 
 /// Frees every buffer this thread has cached (for both float types).

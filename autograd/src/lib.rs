@@ -91,6 +91,7 @@ mod spec;
 mod tape;
 pub mod ties;
 mod var;
+pub mod vmath;
 
 pub use dot::DotOptions;
 pub use error::{Error, Produced, Result, WrongShape};

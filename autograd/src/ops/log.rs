@@ -1,6 +1,6 @@
 //! `log`: the elementwise natural logarithm.
 //!
-//! * Forward: `y = ln x`.
+//! * Forward: `y = ln x` by [`crate::vmath`]'s branch-free kernel (vectorized).
 //! * Local derivative: `dy/dx = 1/x`.
 //! * Smooth for `x > 0` (the registry's domain is [`Domain::Positive`]);
 //!   `ln 0 = −∞` and the log of a negative number is NaN, as IEEE says.
@@ -15,7 +15,7 @@ pub(crate) struct Log;
 impl<F: Float> UnaryFn<F> for Log {
     const NAME: &'static str = "log";
     fn value(&self, x: F) -> F {
-        x.ln()
+        x.vln()
     }
     fn slope(&self, x: F, _y: F) -> F {
         F::one() / x

@@ -1,8 +1,9 @@
 //! `sigmoid`: the elementwise logistic function.
 //!
-//! * Forward: `y = 1/(1 + e⁻ˣ)`. Computed as written for `x ≥ 0` and as
-//!   the equal `eˣ/(1 + eˣ)` for `x < 0`, so the exponential is always of
-//!   a non-positive number: it can underflow to 0 but never overflow, and a
+//! * Forward: `y = 1/(1 + e⁻ˣ)`, by [`crate::vmath`]'s branch-free kernel
+//!   (vectorized): `1/(1 + e)` for `x ≥ 0` and the equal `e/(1 + e)` for
+//!   `x < 0`, with `e = e^(−|x|)`, so the exponential is always of a
+//!   non-positive number: it can underflow to 0 but never overflow, and a
 //!   large `|x|` gives 0 or 1, never NaN.
 //! * Local derivative: `dy/dx = y(1 − y)`, read from the output.
 //! * Smooth: no kinks.
@@ -17,12 +18,7 @@ impl<F: Float> UnaryFn<F> for Sigmoid {
     const NAME: &'static str = "sigmoid";
     const SLOPE_FROM_OUTPUT: bool = true;
     fn value(&self, x: F) -> F {
-        if x >= F::zero() {
-            F::one() / (F::one() + (-x).exp())
-        } else {
-            let e = x.exp();
-            e / (F::one() + e)
-        }
+        x.vsigmoid()
     }
     fn slope(&self, _x: F, y: F) -> F {
         y * (F::one() - y)

@@ -4,8 +4,8 @@
 //!   (`log1p`), which never overflows: `eˣ` alone is +∞ in f32 from
 //!   `x ≈ 89` (f64: 710), and the naive formula then gives +∞ instead of
 //!   `x`. NaN stays NaN.
-//! * Local derivative: `dy/dx = σ(x) = 1 / (1 + e^(−x))`, evaluated in the
-//!   sigmoid's stable form.
+//! * Local derivative: `dy/dx = σ(x) = 1 / (1 + e^(−x))`, evaluated by the
+//!   sigmoid's stable, vectorized kernel ([`crate::vmath`]).
 //! * Smooth: no kinks.
 
 use crate::ops::elementwise::{Unary, UnaryFn};
@@ -14,26 +14,16 @@ use crate::{Float, Var};
 
 pub(crate) struct Softplus;
 
-/// σ(x) without overflow: `e^(−|x|)` is at most 1.
-fn sigmoid<F: Float>(x: F) -> F {
-    let e = (-x.abs()).exp();
-    if x >= F::zero() {
-        F::one() / (F::one() + e)
-    } else {
-        e / (F::one() + e)
-    }
-}
-
 impl<F: Float> UnaryFn<F> for Softplus {
     const NAME: &'static str = "softplus";
     fn value(&self, x: F) -> F {
         // `if`, not `F::max`, which would turn a NaN into 0 (the log1p
         // term would still be NaN, but the intent is plainer this way).
         let positive = if x > F::zero() { x } else { F::zero() };
-        positive + (-x.abs()).exp().ln_1p()
+        positive + (-x.abs()).vexp().ln_1p()
     }
     fn slope(&self, x: F, _y: F) -> F {
-        sigmoid(x)
+        x.vsigmoid()
     }
     /// `g ⊙ σ(x)` with σ a `sigmoid` node (softplus'' = σ(1 − σ)).
     fn grad_graph<'t>(&self, g: Var<'t, F>, x: Var<'t, F>, _y: Var<'t, F>) -> Option<Var<'t, F>> {

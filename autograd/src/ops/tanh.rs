@@ -1,7 +1,8 @@
 //! `tanh`: the elementwise hyperbolic tangent.
 //!
-//! * Forward: `y = tanh x` (saturates to ±1, never NaN for finite or
-//!   infinite input).
+//! * Forward: `y = tanh x` by [`crate::vmath`]'s branch-free kernel
+//!   (vectorized; saturates to ±1, never NaN for finite or infinite input,
+//!   `tanh(−0) = −0`).
 //! * Local derivative: `dy/dx = 1 − tanh²x = 1 − y²`, read from the output.
 //! * Smooth: no kinks.
 
@@ -15,7 +16,7 @@ impl<F: Float> UnaryFn<F> for Tanh {
     const NAME: &'static str = "tanh";
     const SLOPE_FROM_OUTPUT: bool = true;
     fn value(&self, x: F) -> F {
-        x.tanh()
+        x.vtanh()
     }
     fn slope(&self, _x: F, y: F) -> F {
         F::one() - y * y
