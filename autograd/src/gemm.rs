@@ -1,0 +1,362 @@
+//! The engine's matrix product: which GEMM library runs each product, and
+//! on how many threads.
+//!
+//! Two pure-Rust backends, both with runtime-detected AVX-512/AVX2 kernels:
+//!
+//! * [`Backend::MatrixMultiply`]: `matrixmultiply` (feature `avx512`), what
+//!   ndarray's `general_mat_mul` calls.
+//! * [`Backend::Faer`]: `faer::linalg::matmul::matmul`, whose f32/f64
+//!   kernels are `private-gemm-x86` (by the author of the `gemm` crate, its
+//!   successor inside faer) and `nano-gemm` for tiny products. The `gemm`
+//!   crate itself has only an `unsafe` raw-pointer API, which the
+//!   workspace's `unsafe_code = "forbid"` rules out; faer wraps the same
+//!   family of kernels in safe, strided matrix views.
+//!
+//! # The dispatch rule
+//!
+//! [`choose`] picks the backend from the product's shape alone (m×k by
+//! k×n), so a configuration always runs the same kernels and gives the same
+//! bits (invariant 11): **faer when `m·n·k ≥ 2¹⁵` (32768), matrixmultiply
+//! otherwise**. Operands faer cannot view without `unsafe` (neither row- nor
+//! column-major contiguous, e.g. a column slice) go to matrixmultiply
+//! whatever the shape. The cargo features `gemm-matrixmultiply` and
+//! `gemm-faer` force one backend for every product.
+//!
+//! The per-shape table behind the rule — every product of a W2 training
+//! step (`benches/gemm_shapes.rs`, paired: median and IQR of the per-round
+//! ratio faer / matrixmultiply, one thread; below 1 faer is faster):
+//!
+//! TABLE
+//!
+//! # Threads
+//!
+//! [`set_threads`] (default 1) splits each large product's output into one
+//! block of rows (or of columns, whichever dimension is longer) per thread,
+//! at multiples of 16, and runs the blocks with `rayon::join`. Each output
+//! element is still computed by one single-threaded kernel call over the
+//! whole inner dimension, and the split depends only on the shape and the
+//! thread count, so a given thread count always gives the same bits
+//! (different thread counts may differ in the last bit: the kernels block
+//! differently for different block shapes).
+
+use std::any::Any;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use faer::linalg::matmul::matmul as faer_matmul;
+use faer::{Accum, MatMut, MatRef, Par};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
+
+use crate::{Error, Float, Result};
+
+/// A GEMM library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// `matrixmultiply` (ndarray's `general_mat_mul`).
+    MatrixMultiply,
+    /// `faer`'s matmul (`private-gemm-x86` / `nano-gemm` kernels).
+    Faer,
+}
+
+/// Products with at least this many multiply–adds (`m·n·k`) go to faer.
+pub const FAER_MIN_MNK: usize = 1 << 15;
+
+/// Products with fewer multiply–adds than this run on one thread whatever
+/// [`set_threads`] says: below it, handing a block to another thread costs
+/// more than it saves.
+pub const THREADS_MIN_MNK: usize = 1 << 20;
+
+/// The backend the engine uses for an `m×k` by `k×n` product (before the
+/// layout check; see the [module doc](self)).
+///
+/// ```
+/// use autograd::gemm::{Backend, choose};
+/// assert_eq!(choose(4, 4, 4), Backend::MatrixMultiply);
+/// # #[cfg(not(any(feature = "gemm-matrixmultiply", feature = "gemm-faer")))]
+/// assert_eq!(choose(256, 3072, 100), Backend::Faer);
+/// ```
+pub fn choose(m: usize, k: usize, n: usize) -> Backend {
+    if cfg!(feature = "gemm-matrixmultiply") {
+        Backend::MatrixMultiply
+    } else if cfg!(feature = "gemm-faer") {
+        Backend::Faer
+    } else if m.saturating_mul(n).saturating_mul(k) >= FAER_MIN_MNK {
+        Backend::Faer
+    } else {
+        Backend::MatrixMultiply
+    }
+}
+
+static THREADS: AtomicUsize = AtomicUsize::new(1);
+
+/// Sets how many threads the engine's matrix products may use (default 1,
+/// for the whole process). Results are deterministic for a given count.
+///
+/// ```
+/// autograd::set_threads(2).unwrap();
+/// assert_eq!(autograd::threads(), 2);
+/// assert!(autograd::set_threads(0).is_err());
+/// autograd::set_threads(1).unwrap();
+/// ```
+///
+/// # Errors
+/// [`Error::Argument`] if `n` is 0.
+pub fn set_threads(n: usize) -> Result<()> {
+    if n == 0 {
+        return Err(Error::Argument {
+            op: "set_threads",
+            detail: "the thread count must be at least 1, got 0".into(),
+        });
+    }
+    THREADS.store(n, Ordering::Relaxed);
+    Ok(())
+}
+
+/// The thread count set by [`set_threads`] (1 unless changed).
+pub fn threads() -> usize {
+    THREADS.load(Ordering::Relaxed)
+}
+
+/// One factor of a product: a matrix used as stored or transposed (a
+/// stride view, never a copy).
+#[derive(Debug, Clone, Copy)]
+pub struct Factor<'a, F> {
+    array: &'a Array2<F>,
+    transposed: bool,
+}
+
+impl<'a, F: Float> Factor<'a, F> {
+    /// `a` as it is.
+    pub fn plain(array: &'a Array2<F>) -> Self {
+        Factor {
+            array,
+            transposed: false,
+        }
+    }
+    /// `aᵀ`.
+    pub fn transposed(array: &'a Array2<F>) -> Self {
+        Factor {
+            array,
+            transposed: true,
+        }
+    }
+    /// Whether the factor is the array's transpose.
+    pub fn is_transposed(&self) -> bool {
+        self.transposed
+    }
+    /// Its shape as a factor (rows, columns), after any transpose.
+    pub fn dim(&self) -> (usize, usize) {
+        let (r, c) = self.array.dim();
+        if self.transposed { (c, r) } else { (r, c) }
+    }
+    fn view(&self) -> ArrayView2<'a, F> {
+        if self.transposed {
+            self.array.t()
+        } else {
+            self.array.view()
+        }
+    }
+    /// The same factor over `T` (`F` is `T`; checked by the caller).
+    fn cast<T: 'static>(&self) -> Factor<'a, T> {
+        let any: &dyn Any = self.array;
+        Factor {
+            array: any.downcast_ref().expect("F is T"),
+            transposed: self.transposed,
+        }
+    }
+}
+
+/// `c = a·b`, or `c += a·b` with `accumulate`, on the backend [`choose`]
+/// picks and [`threads`] threads. With `accumulate` off, `c`'s old values
+/// are never read (a stale NaN cannot leak).
+///
+/// ```
+/// use autograd::gemm::{Factor, product_into};
+/// use ndarray::{Array2, array};
+/// let a = array![[1.0, 2.0], [3.0, 4.0]];
+/// let mut c = Array2::from_elem((2, 2), f64::NAN);
+/// product_into(Factor::transposed(&a), Factor::plain(&a), &mut c, false);
+/// assert_eq!(c, array![[10.0, 14.0], [14.0, 20.0]]); // aᵀ·a
+/// ```
+///
+/// # Panics
+/// If the shapes do not chain (`a` is m×k, `b` k×n, `c` m×n).
+#[track_caller]
+pub fn product_into<F: Float>(
+    a: Factor<'_, F>,
+    b: Factor<'_, F>,
+    c: &mut Array2<F>,
+    accumulate: bool,
+) {
+    let (m, k) = a.view().dim();
+    let n = b.view().ncols();
+    product_with(choose(m, k, n), a, b, c, accumulate);
+}
+
+/// [`product_into`] on a given backend (for benchmarks and comparisons),
+/// still on [`threads`] threads. A layout faer cannot view runs on
+/// matrixmultiply.
+///
+/// # Panics
+/// If the shapes do not chain (`a` is m×k, `b` k×n, `c` m×n).
+#[track_caller]
+pub fn product_with<F: Float>(
+    backend: Backend,
+    a: Factor<'_, F>,
+    b: Factor<'_, F>,
+    c: &mut Array2<F>,
+    accumulate: bool,
+) {
+    let (av, bv) = (a.view(), b.view());
+    if av.ncols() != bv.nrows() || c.dim() != (av.nrows(), bv.ncols()) {
+        panic!(
+            "gemm: {}×{} by {}×{} into {}×{}",
+            av.nrows(),
+            av.ncols(),
+            bv.nrows(),
+            bv.ncols(),
+            c.nrows(),
+            c.ncols()
+        );
+    }
+    let threads = if av.nrows() * av.ncols() * bv.ncols() >= THREADS_MIN_MNK {
+        threads()
+    } else {
+        1
+    };
+    if backend == Backend::Faer {
+        let any: &mut dyn Any = c;
+        if let Some(c) = any.downcast_mut::<Array2<f32>>() {
+            if faer_product(a.cast(), b.cast(), c, accumulate, threads) {
+                return;
+            }
+        } else if let Some(c) = any.downcast_mut::<Array2<f64>>()
+            && faer_product(a.cast(), b.cast(), c, accumulate, threads)
+        {
+            return;
+        }
+    }
+    let beta = if accumulate { F::one() } else { F::zero() };
+    mm_split(av, bv, c.view_mut(), beta, threads);
+}
+
+/// matrixmultiply on `threads` blocks of `c` (see the module doc).
+fn mm_split<F: Float>(
+    a: ArrayView2<'_, F>,
+    b: ArrayView2<'_, F>,
+    mut c: ArrayViewMut2<'_, F>,
+    beta: F,
+    threads: usize,
+) {
+    let (rows, cols) = c.dim();
+    let by_rows = rows >= cols;
+    match split_point(if by_rows { rows } else { cols }, threads) {
+        None => general_mat_mul(F::one(), &a, &b, beta, &mut c),
+        Some(mid) => {
+            let half = threads / 2;
+            let ((a1, a2), (b1, b2), (c1, c2)) = if by_rows {
+                (
+                    a.split_at(Axis(0), mid),
+                    (b.view(), b),
+                    c.split_at(Axis(0), mid),
+                )
+            } else {
+                (
+                    (a.view(), a),
+                    b.split_at(Axis(1), mid),
+                    c.split_at(Axis(1), mid),
+                )
+            };
+            rayon::join(
+                || mm_split(a1, b1, c1, beta, half),
+                || mm_split(a2, b2, c2, beta, threads - half),
+            );
+        }
+    }
+}
+
+/// Where to split `len` output rows (or columns) between `threads / 2` and
+/// the rest of the threads: proportionally, at a multiple of 16 (the
+/// kernels' tile), or `None` to run on one thread.
+fn split_point(len: usize, threads: usize) -> Option<usize> {
+    if threads < 2 {
+        return None;
+    }
+    let mid = (len * (threads / 2) / threads).div_ceil(16) * 16;
+    (mid > 0 && mid < len).then_some(mid)
+}
+
+/// A faer view of `f` if its memory is row- or column-major contiguous.
+fn faer_view<'a, T: Float>(f: Factor<'a, T>) -> Option<MatRef<'a, T>> {
+    let a = f.array;
+    let (rows, cols) = a.dim();
+    let view = if a.is_standard_layout() {
+        MatRef::from_row_major_slice(a.as_slice()?, rows, cols)
+    } else if a.t().is_standard_layout() {
+        MatRef::from_column_major_slice(a.as_slice_memory_order()?, rows, cols)
+    } else {
+        return None;
+    };
+    Some(if f.transposed { view.transpose() } else { view })
+}
+
+/// faer on `c = a·b` (or `+=`); `false` if a layout needs matrixmultiply.
+fn faer_product<T>(
+    a: Factor<'_, T>,
+    b: Factor<'_, T>,
+    c: &mut Array2<T>,
+    accumulate: bool,
+    threads: usize,
+) -> bool
+where
+    T: Float + faer::traits::ComplexField,
+{
+    let (Some(a), Some(b)) = (faer_view(a), faer_view(b)) else {
+        return false;
+    };
+    let (rows, cols) = c.dim();
+    let c = if c.is_standard_layout() {
+        let Some(slice) = c.as_slice_mut() else {
+            return false;
+        };
+        MatMut::from_row_major_slice_mut(slice, rows, cols)
+    } else if c.t().is_standard_layout() {
+        let Some(slice) = c.as_slice_memory_order_mut() else {
+            return false;
+        };
+        MatMut::from_column_major_slice_mut(slice, rows, cols)
+    } else {
+        return false;
+    };
+    let accum = if accumulate {
+        Accum::Add
+    } else {
+        Accum::Replace
+    };
+    faer_split(a, b, c, accum, threads);
+    true
+}
+
+/// faer on `threads` blocks of `c` (see the module doc).
+fn faer_split<T>(a: MatRef<'_, T>, b: MatRef<'_, T>, c: MatMut<'_, T>, accum: Accum, threads: usize)
+where
+    T: Float + faer::traits::ComplexField,
+{
+    let (rows, cols) = (c.nrows(), c.ncols());
+    let by_rows = rows >= cols;
+    match split_point(if by_rows { rows } else { cols }, threads) {
+        None => faer_matmul(c, accum, a, b, T::of(1.0), Par::Seq),
+        Some(mid) => {
+            let half = threads / 2;
+            let ((a1, a2), (b1, b2), (c1, c2)) = if by_rows {
+                (a.split_at_row(mid), (b, b), c.split_at_row_mut(mid))
+            } else {
+                ((a, a), b.split_at_col(mid), c.split_at_col_mut(mid))
+            };
+            rayon::join(
+                || faer_split(a1, b1, c1, accum, half),
+                || faer_split(a2, b2, c2, accum, threads - half),
+            );
+        }
+    }
+}
