@@ -14,19 +14,76 @@
 //!
 //! # The dispatch rule
 //!
-//! [`choose`] picks the backend from the product's shape alone (m×k by
-//! k×n), so a configuration always runs the same kernels and gives the same
-//! bits (invariant 11): **faer when `m·n·k ≥ 2¹⁵` (32768), matrixmultiply
-//! otherwise**. Operands faer cannot view without `unsafe` (neither row- nor
-//! column-major contiguous, e.g. a column slice) go to matrixmultiply
+//! [`choose`] picks the backend from the product's shape and whether its
+//! left factor is a transposed view, nothing else, so a configuration
+//! always runs the same kernels and gives the same bits (invariant 11):
+//!
+//! **faer, except a transposed left factor `Aᵀ·B` (a weight gradient
+//! `Xᵀ·dZ`) with at least [`MM_TRANSPOSED_MIN_ROWS`] (2048) output rows,
+//! which goes to matrixmultiply.**
+//!
+//! Operands faer cannot view without `unsafe` (neither row- nor
+//! column-major contiguous, e.g. every other column) go to matrixmultiply
 //! whatever the shape. The cargo features `gemm-matrixmultiply` and
 //! `gemm-faer` force one backend for every product.
 //!
-//! The per-shape table behind the rule — every product of a W2 training
-//! step (`benches/gemm_shapes.rs`, paired: median and IQR of the per-round
-//! ratio faer / matrixmultiply, one thread; below 1 faer is faster):
+//! The per-shape table behind the rule: every product of a W2 training
+//! step (3072-100-10 at batch 256, 784-512-512-10 at batch 128), in the
+//! order the step runs them, and small square products (W1's are 4×4).
+//! `benches/gemm_shapes.rs`, paired, one thread: the median of the
+//! per-round ratio time(faer) / time(matrixmultiply), three runs (15, 31,
+//! 31 rounds) on the shared 2-core machine at load average 11–15, so the
+//! per-round IQRs are wide (often 0.2–4); below 1 faer is faster.
 //!
-//! TABLE
+//! | product | shape (m×k·k×n) | layout | type | run 1 | run 2 | run 3 | rule |
+//! |---|---|---|---|---|---|---|---|
+//! | square | 4×4·4×4 | A·B | f32 | 0.079 | 0.154 | 0.160 | faer |
+//! | square | 4×4·4×4 | A·B | f64 | 0.111 | 0.174 | 0.124 | faer |
+//! | square | 8×8·8×8 | A·B | f32 | 0.233 | 0.232 | 0.253 | faer |
+//! | square | 8×8·8×8 | A·B | f64 | 0.426 | 0.267 | 0.476 | faer |
+//! | square | 16×16·16×16 | A·B | f32 | 0.131 | 0.580 | 0.591 | faer |
+//! | square | 16×16·16×16 | A·B | f64 | 0.409 | 0.940 | 0.833 | faer |
+//! | square | 24×24·24×24 | A·B | f32 | 0.874 | 0.619 | 0.509 | faer |
+//! | square | 24×24·24×24 | A·B | f64 | 0.826 | 0.834 | 0.884 | faer |
+//! | square | 32×32·32×32 | A·B | f32 | 0.980 | 0.945 | 0.956 | faer |
+//! | square | 32×32·32×32 | A·B | f64 | 0.771 | 0.794 | 0.774 | faer |
+//! | square | 48×48·48×48 | A·B | f32 | 0.723 | 0.824 | 0.737 | faer |
+//! | square | 48×48·48×48 | A·B | f64 | 0.622 | 0.689 | 0.689 | faer |
+//! | square | 64×64·64×64 | A·B | f32 | 0.682 | 0.739 | 0.479 | faer |
+//! | square | 64×64·64×64 | A·B | f64 | 0.654 | 0.813 | 0.634 | faer |
+//! | forward | 256×3072·3072×100 | A·B | f32 | 0.954 | 0.290 | 0.632 | faer |
+//! | forward | 256×100·100×10 | A·B | f32 | 0.662 | 0.781 | 0.658 | faer |
+//! | dW | 100×256·256×10 | Aᵀ·B | f32 | 0.706 | 0.939 | 0.638 | faer |
+//! | dH | 256×10·10×100 | A·Bᵀ | f32 | 0.864 | 0.841 | 0.958 | faer |
+//! | dW | 3072×256·256×100 | Aᵀ·B | f32 | 0.986 | 1.106 | 1.023 | mm |
+//! | forward | 256×3072·3072×100 | A·B | f64 | 0.611 | 1.268 | 0.631 | faer |
+//! | forward | 256×100·100×10 | A·B | f64 | 0.481 | 0.485 | 0.119 | faer |
+//! | dW | 100×256·256×10 | Aᵀ·B | f64 | 0.612 | 0.511 | 0.245 | faer |
+//! | dH | 256×10·10×100 | A·Bᵀ | f64 | 0.883 | 0.898 | 0.775 | faer |
+//! | dW | 3072×256·256×100 | Aᵀ·B | f64 | 1.407 | 1.139 | 1.297 | mm |
+//! | forward | 128×784·784×512 | A·B | f32 | 0.907 | 0.865 | 0.822 | faer |
+//! | forward | 128×512·512×512 | A·B | f32 | 0.901 | 0.935 | 0.799 | faer |
+//! | forward | 128×512·512×10 | A·B | f32 | 0.574 | 0.809 | 0.589 | faer |
+//! | dW | 512×128·128×10 | Aᵀ·B | f32 | 1.262 | 0.892 | 1.004 | faer |
+//! | dH | 128×10·10×512 | A·Bᵀ | f32 | 0.585 | 0.996 | 1.003 | faer |
+//! | dW | 512×128·128×512 | Aᵀ·B | f32 | 0.936 | 0.895 | 0.847 | faer |
+//! | dH | 128×512·512×512 | A·Bᵀ | f32 | 0.908 | 0.922 | 0.911 | faer |
+//! | dW | 784×128·128×512 | Aᵀ·B | f32 | 1.185 | 1.023 | 0.940 | faer |
+//! | forward | 128×784·784×512 | A·B | f64 | 0.934 | 0.808 | 0.625 | faer |
+//! | forward | 128×512·512×512 | A·B | f64 | 0.939 | 0.971 | 0.981 | faer |
+//! | forward | 128×512·512×10 | A·B | f64 | 0.226 | 0.785 | 0.197 | faer |
+//! | dW | 512×128·128×10 | Aᵀ·B | f64 | 0.273 | 0.675 | 0.703 | faer |
+//! | dH | 128×10·10×512 | A·Bᵀ | f64 | 0.131 | 0.863 | 0.856 | faer |
+//! | dW | 512×128·128×512 | Aᵀ·B | f64 | 0.636 | 0.939 | 1.002 | faer |
+//! | dH | 128×512·512×512 | A·Bᵀ | f64 | 1.077 | 0.776 | 0.985 | faer |
+//! | dW | 784×128·128×512 | Aᵀ·B | f64 | 1.274 | 0.847 | 0.649 | faer |
+//!
+//! faer wins the tiny products by 2–10× (its `nano-gemm` kernels skip
+//! matrixmultiply's packing) and most W2 products by 5–40 %. The one
+//! consistent loss is the tall weight gradient `Xᵀ·dZ` of 3072-100-10's
+//! first layer (3072×256·256×100: 0.99–1.11 in f32, 1.14–1.41 in f64); the
+//! next-tallest `Aᵀ·B`, 784×128·128×512, is split (0.65–1.27), so the
+//! cut sits between them.
 //!
 //! # Threads
 //!
@@ -58,32 +115,38 @@ pub enum Backend {
     Faer,
 }
 
-/// Products with at least this many multiply–adds (`m·n·k`) go to faer.
-pub const FAER_MIN_MNK: usize = 1 << 15;
+/// A product `Aᵀ·B` (left factor transposed) with at least this many
+/// output rows goes to matrixmultiply (see the [module doc](self)).
+pub const MM_TRANSPOSED_MIN_ROWS: usize = 2048;
 
 /// Products with fewer multiply–adds than this run on one thread whatever
 /// [`set_threads`] says: below it, handing a block to another thread costs
 /// more than it saves.
 pub const THREADS_MIN_MNK: usize = 1 << 20;
 
-/// The backend the engine uses for an `m×k` by `k×n` product (before the
+/// The backend the engine uses for an `m×k` by `k×n` product whose left
+/// factor is (`lhs_transposed`) or is not a transposed view (before the
 /// layout check; see the [module doc](self)).
 ///
 /// ```
 /// use autograd::gemm::{Backend, choose};
-/// assert_eq!(choose(4, 4, 4), Backend::MatrixMultiply);
 /// # #[cfg(not(any(feature = "gemm-matrixmultiply", feature = "gemm-faer")))]
-/// assert_eq!(choose(256, 3072, 100), Backend::Faer);
+/// # {
+/// assert_eq!(choose(4, 4, 4, false), Backend::Faer);
+/// assert_eq!(choose(3072, 256, 100, true), Backend::MatrixMultiply); // Xᵀ·dZ
+/// assert_eq!(choose(3072, 256, 100, false), Backend::Faer);
+/// # }
 /// ```
-pub fn choose(m: usize, k: usize, n: usize) -> Backend {
+pub fn choose(m: usize, k: usize, n: usize, lhs_transposed: bool) -> Backend {
+    let _ = (k, n); // the measured rule needs only m
     if cfg!(feature = "gemm-matrixmultiply") {
         Backend::MatrixMultiply
     } else if cfg!(feature = "gemm-faer") {
         Backend::Faer
-    } else if m.saturating_mul(n).saturating_mul(k) >= FAER_MIN_MNK {
-        Backend::Faer
-    } else {
+    } else if lhs_transposed && m >= MM_TRANSPOSED_MIN_ROWS {
         Backend::MatrixMultiply
+    } else {
+        Backend::Faer
     }
 }
 
@@ -190,7 +253,7 @@ pub fn product_into<F: Float>(
 ) {
     let (m, k) = a.view().dim();
     let n = b.view().ncols();
-    product_with(choose(m, k, n), a, b, c, accumulate);
+    product_with(choose(m, k, n, a.transposed), a, b, c, accumulate);
 }
 
 /// [`product_into`] on a given backend (for benchmarks and comparisons),

@@ -9,7 +9,7 @@ mod caller;
 
 use std::sync::Arc;
 
-use autograd::gemm::{Backend, FAER_MIN_MNK, Factor, choose, product_into, product_with};
+use autograd::gemm::{Backend, Factor, MM_TRANSPOSED_MIN_ROWS, choose, product_into, product_with};
 use autograd::{Error, Float, Tape, set_threads, threads};
 use ndarray::{Array2, ShapeBuilder};
 
@@ -184,20 +184,21 @@ fn mismatched_shapes_panic_at_the_caller() {
     );
 }
 
-/// The documented rule: faer from `m·n·k = 2¹⁵` up, matrixmultiply below
-/// (unless a cargo feature forces one backend).
+/// The documented rule: faer, except `Aᵀ·B` with at least 2048 output
+/// rows (unless a cargo feature forces one backend).
 #[test]
-fn the_dispatch_rule_switches_at_the_documented_size() {
+fn the_dispatch_rule_switches_where_documented() {
     if cfg!(feature = "gemm-matrixmultiply") {
-        assert_eq!(choose(256, 3072, 100), Backend::MatrixMultiply);
+        assert_eq!(choose(4, 4, 4, false), Backend::MatrixMultiply);
     } else if cfg!(feature = "gemm-faer") {
-        assert_eq!(choose(4, 4, 4), Backend::Faer);
+        assert_eq!(choose(3072, 256, 100, true), Backend::Faer);
     } else {
-        assert_eq!(FAER_MIN_MNK, 32 * 32 * 32);
-        assert_eq!(choose(32, 32, 32), Backend::Faer);
-        assert_eq!(choose(31, 32, 32), Backend::MatrixMultiply);
-        assert_eq!(choose(4, 4, 4), Backend::MatrixMultiply);
-        assert_eq!(choose(256, 3072, 100), Backend::Faer);
+        assert_eq!(MM_TRANSPOSED_MIN_ROWS, 2048);
+        assert_eq!(choose(2048, 256, 100, true), Backend::MatrixMultiply);
+        assert_eq!(choose(2047, 256, 100, true), Backend::Faer);
+        assert_eq!(choose(2048, 256, 100, false), Backend::Faer);
+        assert_eq!(choose(4, 4, 4, false), Backend::Faer);
+        assert_eq!(choose(784, 128, 512, true), Backend::Faer);
     }
 }
 
