@@ -120,8 +120,9 @@ pub enum Backend {
 pub const MM_TRANSPOSED_MIN_ROWS: usize = 2048;
 
 /// Products with fewer multiply–adds than this run on one thread whatever
-/// [`set_threads`] says: below it, handing a block to another thread costs
-/// more than it saves.
+/// [`set_threads`] says. Chosen, not measured (the machine was never quiet
+/// enough): a hand-off to another thread costs microseconds, a product
+/// this size tens of them.
 pub const THREADS_MIN_MNK: usize = 1 << 20;
 
 /// The backend the engine uses for an `m×k` by `k×n` product whose left
