@@ -3,7 +3,7 @@
 //! stride views), plus small square products, on each backend — paired
 //! (`benches::pairing`), one thread: the median and IQR of the per-round
 //! ratio faer / matrixmultiply. Below 1, faer is faster. The table in
-//! `autograd/src/gemm.rs` comes from this bench.
+//! `autograd/src/gemm/mod.rs` comes from this bench.
 //!
 //! `PAIRED_ROUNDS` sets the number of rounds (default 31).
 
