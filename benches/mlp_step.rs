@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use autograd::{Float, Tape};
 use benches::data::SplitMix;
-use benches::mlp::{self, GemmBuffers, Mlp};
+use benches::mlp::{self, GemmBuffers, Mlp, Pick};
 use criterion::{Criterion, criterion_group, criterion_main};
 use nn::optim::{Sgd, SgdConfig};
 
@@ -43,7 +43,7 @@ fn bench_net<F: Float>(c: &mut Criterion, sizes: &[usize], batch: usize) {
     let net = Mlp::<F>::new(sizes, 1);
     let mut buffers = GemmBuffers::new(&net, batch);
     group.bench_function("GEMMs only", |bench| {
-        bench.iter(|| mlp::gemms_only(&net, &x, black_box(&mut buffers)))
+        bench.iter(|| mlp::gemms_only(&net, &x, black_box(&mut buffers), Pick::Engine))
     });
     group.finish();
 }

@@ -13,76 +13,26 @@
 //! Also one optimizer step per `nn::optim` optimizer against its
 //! hand-written loop (the floor).
 //!
+//! W2's GEMM bound is given four ways: every product on matrixmultiply, on
+//! faer, on the engine's rule (`autograd::gemm::choose`), and on the faster
+//! backend per product as measured at the start of the run ("best", the
+//! floor the ratios are taken to).
+//!
 //! `PAIRED_ROUNDS` sets the number of rounds (default 31); `PAIRED_ONLY`
-//! = `optim`, `w1` or `w2` runs just that group.
+//! = `optim`, `w1` or `w2` runs just that group; `threads` runs only the W2
+//! step at 2 threads against 1 (not part of the default run).
 
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::Instant;
 
+use autograd::gemm::Backend;
 use autograd::{Float, Tape};
 use benches::chain;
 use benches::data::SplitMix;
-use benches::mlp::{self, GemmBuffers, Mlp};
+use benches::mlp::{self, GemmBuffers, Mlp, Pick};
 use benches::optim::{self, Floor, Setup};
+use benches::pairing::pair_up;
 use nn::optim::{Sgd, SgdConfig};
-
-/// The 25th, 50th and 75th percentiles of `values`.
-fn quartiles(mut values: Vec<f64>) -> [f64; 3] {
-    values.sort_by(f64::total_cmp);
-    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
-    [at(0.25), at(0.5), at(0.75)]
-}
-
-/// Runs each contestant `reps` times per measurement, all of them once per
-/// round in rotated order, after one warm-up round; prints each one's
-/// per-round time relative to the last contestant (the floor).
-fn pair_up(
-    title: &str,
-    names: &[&str],
-    contestants: &mut [&mut dyn FnMut()],
-    reps: usize,
-    rounds: usize,
-) {
-    let n = contestants.len();
-    let mut measure = |k: usize| {
-        let start = Instant::now();
-        for _ in 0..reps {
-            contestants[k]();
-        }
-        start.elapsed().as_secs_f64() / reps as f64
-    };
-    for k in 0..n {
-        measure(k); // warm-up: caches, the buffer cache, page faults
-    }
-    let mut ratios = vec![Vec::with_capacity(rounds); n - 1];
-    let mut floor = Vec::with_capacity(rounds);
-    for round in 0..rounds {
-        let mut seconds = vec![0.0; n];
-        for k in 0..n {
-            let which = (round + k) % n;
-            seconds[which] = measure(which);
-        }
-        for (k, r) in ratios.iter_mut().enumerate() {
-            r.push(seconds[k] / seconds[n - 1]);
-        }
-        floor.push(seconds[n - 1]);
-    }
-    let mut line = format!("{title}:");
-    for (name, r) in names.iter().zip(ratios) {
-        let [q1, median, q3] = quartiles(r);
-        line += &format!(
-            " {name}/{} {median:.3} (IQR {q1:.3}–{q3:.3}),",
-            names[n - 1]
-        );
-    }
-    let [_, floor, _] = quartiles(floor);
-    line += &match floor {
-        s if s >= 1e-3 => format!(" {} {:.2} ms", names[n - 1], s * 1e3),
-        s => format!(" {} {:.1} µs", names[n - 1], s * 1e6),
-    };
-    println!("{line}");
-}
 
 fn w1<F: Float>(rounds: usize) {
     const NODES: usize = 1000;
@@ -118,6 +68,7 @@ fn w2<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
     let gemm_net = Mlp::<F>::new(sizes, 1);
     let mut tape = Tape::new();
     let mut buffers = GemmBuffers::new(&gemm_net, batch);
+    let best = mlp::fastest_backends(&gemm_net, &x, &mut buffers, 15);
     let mut sgd = Sgd::new(SgdConfig { lr: lr.as_f64() }).expect("a valid rate");
     let mut tape_step = || {
         black_box(mlp::tape_step(
@@ -134,15 +85,75 @@ fn w2<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
         mlp::sgd(&mut hand_net, &grads, lr);
         black_box(grads.loss);
     };
-    let mut gemms = || mlp::gemms_only(&gemm_net, &x, black_box(&mut buffers));
+    let mut gemms = |pick| mlp::gemms_only(&gemm_net, &x, black_box(&mut buffers), pick);
+    let gemms = std::cell::RefCell::new(&mut gemms);
+    let mut mm = || gemms.borrow_mut()(Pick::All(Backend::MatrixMultiply));
+    let mut faer = || gemms.borrow_mut()(Pick::All(Backend::Faer));
+    let mut engine = || gemms.borrow_mut()(Pick::Engine);
+    let mut best_per_shape = || gemms.borrow_mut()(Pick::PerCall(&best));
     let name: Vec<String> = sizes.iter().map(usize::to_string).collect();
+    let picked: Vec<&str> = best
+        .iter()
+        .map(|b| match b {
+            Backend::Faer => "faer",
+            Backend::MatrixMultiply => "mm",
+        })
+        .collect();
     pair_up(
-        &format!("W2 {} batch {batch}/{}", name.join("-"), F::NAME),
-        &["tape", "hand", "GEMMs"],
-        &mut [&mut tape_step, &mut hand_step, &mut gemms],
+        &format!(
+            "W2 {} batch {batch}/{} (best: {})",
+            name.join("-"),
+            F::NAME,
+            picked.join(",")
+        ),
+        &[
+            "tape",
+            "hand",
+            "GEMMs mm",
+            "GEMMs faer",
+            "GEMMs engine",
+            "GEMMs best",
+        ],
+        &mut [
+            &mut tape_step,
+            &mut hand_step,
+            &mut mm,
+            &mut faer,
+            &mut engine,
+            &mut best_per_shape,
+        ],
         4,
         rounds,
     );
+}
+
+/// The tape's W2 step at 1 thread against 2 (`autograd::set_threads`): the
+/// printed ratio is the speed-up.
+fn w2_threads<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
+    let mut rng = SplitMix::new(7);
+    let classes = *sizes.last().expect("sizes");
+    let x = Arc::new(rng.matrix::<F>(batch, sizes[0], 1.0));
+    let labels = rng.labels(batch, classes);
+    let reg = F::of(1e-4);
+    let mut sgd = Sgd::new(SgdConfig { lr: 1e-3 }).expect("a valid rate");
+    let (mut one_net, mut two_net) = (Mlp::<F>::new(sizes, 1), Mlp::<F>::new(sizes, 1));
+    let mut tape = Tape::new();
+    let mut step = |net: &mut Mlp<F>, threads| {
+        autograd::set_threads(threads).expect("at least one thread");
+        black_box(mlp::tape_step(&mut tape, net, &x, &labels, reg, &mut sgd));
+    };
+    let step = std::cell::RefCell::new(&mut step);
+    let mut two = || step.borrow_mut()(&mut two_net, 2);
+    let mut one = || step.borrow_mut()(&mut one_net, 1);
+    let name: Vec<String> = sizes.iter().map(usize::to_string).collect();
+    pair_up(
+        &format!("W2 threads {} batch {batch}/{}", name.join("-"), F::NAME),
+        &["1 thread", "2 threads"],
+        &mut [&mut one, &mut two],
+        4,
+        rounds,
+    );
+    autograd::set_threads(1).expect("one thread");
 }
 
 /// One optimizer step on a 3072×100 parameter against the hand-written
@@ -177,6 +188,13 @@ fn main() {
         optimizers::<f32>(rounds);
     }
     if only == "optim" {
+        return;
+    }
+    if only == "threads" {
+        w2_threads::<f32>(&[3072, 100, 10], 256, rounds);
+        w2_threads::<f64>(&[3072, 100, 10], 256, rounds);
+        w2_threads::<f32>(&[784, 512, 512, 10], 128, rounds);
+        w2_threads::<f64>(&[784, 512, 512, 10], 128, rounds);
         return;
     }
     if only.is_empty() || only == "w1" {

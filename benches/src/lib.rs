@@ -7,3 +7,4 @@ pub mod chain;
 pub mod data;
 pub mod mlp;
 pub mod optim;
+pub mod pairing;

@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
+use autograd::gemm::{self, Backend, Factor};
 use autograd::{Float, Gradients, NodeKey, Param, Tape};
-use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, Axis, Zip};
 use nn::optim::{Optimizer, ParamGrads};
 
@@ -249,42 +249,115 @@ impl<F: Float> GemmBuffers<F> {
     }
 }
 
-/// Only the step's matrix products: `L` forward, `L` weight gradients and
-/// `L − 1` input gradients (none for the data). The floor for W2.
-pub fn gemms_only<F: Float>(mlp: &Mlp<F>, x: &Array2<F>, buf: &mut GemmBuffers<F>) {
+/// Which GEMM backend each of [`gemms_only`]'s products runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Pick<'a> {
+    /// The engine's own rule (`autograd::gemm::choose`), as the tape runs.
+    Engine,
+    /// One backend for every product.
+    All(Backend),
+    /// Product `i` (in [`each_gemm`]'s order) on `backends[i]`.
+    PerCall(&'a [Backend]),
+}
+
+/// One product of the step: its index in the step, its factors and output.
+pub type GemmCall<'a, F> = (usize, Factor<'a, F>, Factor<'a, F>, &'a mut Array2<F>);
+
+/// Calls `f` on each of the step's matrix products in order: `L` forward
+/// (`H·W`), then per layer from the top the weight gradient (`Hᵀ·dZ`) and,
+/// except for the first layer, the input gradient (`dZ·Wᵀ`) — the GEMMs,
+/// shapes and layouts of the tape's step.
+pub fn each_gemm<F: Float>(
+    mlp: &Mlp<F>,
+    x: &Array2<F>,
+    buf: &mut GemmBuffers<F>,
+    mut f: impl FnMut(GemmCall<'_, F>),
+) {
     let layers = mlp.weights.len();
+    let mut call = 0;
     for i in 0..layers {
         let (before, rest) = buf.activations.split_at_mut(i);
         let input = if i == 0 { x } else { &before[i - 1] };
-        general_mat_mul(
-            F::one(),
-            input,
-            mlp.weights[i].value(),
-            F::zero(),
+        f((
+            call,
+            Factor::plain(input),
+            Factor::plain(mlp.weights[i].value()),
             &mut rest[0],
-        );
+        ));
+        call += 1;
     }
     for i in (0..layers).rev() {
         // Stand-in upstream gradient: this layer's output buffer has the right shape.
         let upstream = &buf.activations[i];
         let input = if i == 0 { x } else { &buf.activations[i - 1] };
-        general_mat_mul(
-            F::one(),
-            &input.t(),
-            upstream,
-            F::zero(),
+        f((
+            call,
+            Factor::transposed(input),
+            Factor::plain(upstream),
             &mut buf.weight_grads[i],
-        );
+        ));
+        call += 1;
         if i > 0 {
-            general_mat_mul(
-                F::one(),
-                upstream,
-                &mlp.weights[i].value().t(),
-                F::zero(),
+            f((
+                call,
+                Factor::plain(upstream),
+                Factor::transposed(mlp.weights[i].value()),
                 &mut buf.deltas[i],
-            );
+            ));
+            call += 1;
         }
     }
+}
+
+/// Only the step's matrix products (see [`each_gemm`]), on the backends
+/// `pick` names. The floor for W2.
+pub fn gemms_only<F: Float>(mlp: &Mlp<F>, x: &Array2<F>, buf: &mut GemmBuffers<F>, pick: Pick<'_>) {
+    each_gemm(mlp, x, buf, |(i, a, b, c)| match pick {
+        Pick::Engine => gemm::product_into(a, b, c, false),
+        Pick::All(backend) => gemm::product_with(backend, a, b, c, false),
+        Pick::PerCall(backends) => gemm::product_with(backends[i], a, b, c, false),
+    });
+}
+
+/// The faster backend for each of the step's products, measured now:
+/// `rounds` rounds, each timing every product once per backend in
+/// alternation; the backend with the lower median wins. The "best per
+/// shape" GEMM bound is [`gemms_only`] with these.
+pub fn fastest_backends<F: Float>(
+    mlp: &Mlp<F>,
+    x: &Array2<F>,
+    buf: &mut GemmBuffers<F>,
+    rounds: usize,
+) -> Vec<Backend> {
+    const BACKENDS: [Backend; 2] = [Backend::MatrixMultiply, Backend::Faer];
+    let mut times: Vec<[Vec<f64>; 2]> = Vec::new();
+    for round in 0..rounds {
+        each_gemm(mlp, x, buf, |(i, a, b, c)| {
+            if times.len() <= i {
+                times.push([Vec::new(), Vec::new()]);
+            }
+            for k in 0..2 {
+                let which = (round + k) % 2;
+                let start = std::time::Instant::now();
+                gemm::product_with(BACKENDS[which], a, b, c, false);
+                times[i][which].push(start.elapsed().as_secs_f64());
+            }
+        });
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    times
+        .iter_mut()
+        .map(|[mm, fa]| {
+            if median(fa) < median(mm) {
+                Backend::Faer
+            } else {
+                Backend::MatrixMultiply
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@
 //!   stride views, so no matrix is copied.
 //! * Smooth: no kinks.
 
-use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayView2};
+use ndarray::Array2;
 
+use crate::gemm::{Factor, product_into};
 use crate::kernels::scratch;
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
@@ -18,14 +18,14 @@ pub(crate) struct MatMul;
 
 /// `a · b` into a cached buffer ([`crate::pool`]): a training step asks for
 /// the same product shapes every time. The buffer holds stale values, not
-/// zeros: with β = 0 the GEMM writes C without reading it (matrixmultiply's
-/// `sgemm`/`dgemm`: "if β is zero, then C does not need to be
-/// initialized", which ndarray's `general_mat_mul` calls for `f32`/`f64`
-/// and any layout), so a stale NaN cannot leak and zeroing would be a
+/// zeros: without `accumulate` both GEMM backends write C without reading
+/// it ([`crate::gemm::product_into`]; matrixmultiply's `sgemm`/`dgemm`: "if
+/// β is zero, then C does not need to be initialized", faer's
+/// `Accum::Replace`), so a stale NaN cannot leak and zeroing would be a
 /// wasted pass over the output.
-fn product<F: Float>(a: &ArrayView2<'_, F>, b: &ArrayView2<'_, F>) -> Array2<F> {
-    let mut out = scratch((a.nrows(), b.ncols()));
-    general_mat_mul(F::one(), a, b, F::zero(), &mut out);
+fn product<F: Float>(a: Factor<'_, F>, b: Factor<'_, F>) -> Array2<F> {
+    let mut out = scratch((a.dim().0, b.dim().1));
+    product_into(a, b, &mut out, false);
     out
 }
 
@@ -47,22 +47,22 @@ impl<F: Float> Op<F> for MatMul {
         Ok(Shape::new(a.rows, b.cols))
     }
     fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
-        product(&inputs[0].view(), &inputs[1].view())
+        product(Factor::plain(inputs[0]), Factor::plain(inputs[1]))
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F> {
         let (a, b, g) = (ctx.inputs[0], ctx.inputs[1], ctx.upstream);
         if wrt == 0 {
-            product(&g.view(), &b.t())
+            product(Factor::plain(g), Factor::transposed(b))
         } else {
-            product(&a.t(), &g.view())
+            product(Factor::transposed(a), Factor::plain(g))
         }
     }
     fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {
         let (a, b, g) = (ctx.inputs[0], ctx.inputs[1], ctx.upstream);
         if wrt == 0 {
-            general_mat_mul(F::one(), g, &b.t(), F::one(), total);
+            product_into(Factor::plain(g), Factor::transposed(b), total, true);
         } else {
-            general_mat_mul(F::one(), &a.t(), g, F::one(), total);
+            product_into(Factor::transposed(a), Factor::plain(g), total, true);
         }
     }
     fn prefers_fresh_gradient(&self) -> bool {
