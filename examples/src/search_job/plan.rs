@@ -94,9 +94,18 @@ pub fn plan(
         (wide, Vec::new(), args.coarse_trials, args.coarse_epochs, 0)
     } else {
         let stage1 = complete(args, 1, done)?;
-        let trials: Vec<Trial> = stage1.iter().filter_map(|s| done(s).and_then(|r| trial_of(&r))).collect();
+        let trials: Vec<Trial> = stage1
+            .iter()
+            .filter_map(|s| done(s).and_then(|r| trial_of(&r)))
+            .collect();
         let fine = narrow(&wide, &trials, &rule()).map_err(|e| e.to_string())?;
-        (fine, trials, args.fine_trials, args.fine_epochs, stage1.len())
+        (
+            fine,
+            trials,
+            args.fine_trials,
+            args.fine_epochs,
+            stage1.len(),
+        )
     };
     let spec = |i: usize, c: Config| {
         let mut json = c.to_json();
@@ -112,7 +121,9 @@ pub fn plan(
         // The whole grid (2 × 2 × 2 × 2 × 2 categories = 32) in stage 1,
         // whatever --coarse-trials says: a partial grid would be biased.
         StrategyKind::Grid if stage == 1 => GridSearch::new(2).configs(&space),
-        StrategyKind::Random | StrategyKind::Grid => RandomSearch::new(seed).ask(&space, &[], budget),
+        StrategyKind::Random | StrategyKind::Grid => {
+            RandomSearch::new(seed).ask(&space, &[], budget)
+        }
         StrategyKind::Bayes => {
             let round = args.workers.unwrap_or_else(default_workers).max(1);
             let mut specs: Vec<TrialSpec> = Vec::new();
@@ -124,7 +135,10 @@ pub fn plan(
                     specs.push(spec(specs.len(), c)?);
                 }
                 let tail = &specs[specs.len() - n..];
-                let finished: Vec<Trial> = tail.iter().filter_map(|s| done(s).and_then(|r| trial_of(&r))).collect();
+                let finished: Vec<Trial> = tail
+                    .iter()
+                    .filter_map(|s| done(s).and_then(|r| trial_of(&r)))
+                    .collect();
                 if finished.len() < n {
                     return Ok(specs); // this round is still running
                 }
@@ -133,7 +147,11 @@ pub fn plan(
             return Ok(specs);
         }
     };
-    configs.into_iter().enumerate().map(|(i, c)| spec(i, c)).collect()
+    configs
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| spec(i, c))
+        .collect()
 }
 
 /// Stage `stage`'s whole plan, or an error if it is not finished.
@@ -143,7 +161,11 @@ fn complete(
     done: &dyn Fn(&TrialSpec) -> Option<TrialRecord>,
 ) -> Result<Vec<TrialSpec>, String> {
     let specs = plan(args, stage, done)?;
-    let budget = if stage == 1 { args.coarse_trials } else { args.fine_trials };
+    let budget = if stage == 1 {
+        args.coarse_trials
+    } else {
+        args.fine_trials
+    };
     let whole = specs.len() >= budget || (args.strategy == StrategyKind::Grid && stage == 1);
     if whole && specs.iter().all(|s| done(s).is_some()) {
         Ok(specs)

@@ -176,14 +176,19 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
             )
             .map_err(|e| e.to_string())?;
             if !args.quiet && summary.skipped > 0 && summary.ran == 0 {
-                println!("stage {stage}: {} trials already finished, skipped", summary.skipped);
+                println!(
+                    "stage {stage}: {} trials already finished, skipped",
+                    summary.skipped
+                );
             }
             let again = plan(args, stage, &results(args)?)?;
             if again == specs {
                 break specs;
             }
             if summary.ran == 0 {
-                return Err(format!("stage {stage}: the plan does not advance (failing trials?)"));
+                return Err(format!(
+                    "stage {stage}: the plan does not advance (failing trials?)"
+                ));
             }
         };
         let done = results(args)?;
@@ -282,7 +287,10 @@ pub fn brief(config: &serde_json::Value) -> String {
         .filter(|(k, _)| !super::plan::FIXED.contains(&k.as_str()))
         .map(|(k, v)| match v {
             serde_json::Value::Number(n) if n.is_f64() => {
-                format!("{k}={}", nn::search::config::short(n.as_f64().unwrap_or(f64::NAN)))
+                format!(
+                    "{k}={}",
+                    nn::search::config::short(n.as_f64().unwrap_or(f64::NAN))
+                )
             }
             serde_json::Value::String(s) => format!("{k}={s}"),
             other => format!("{k}={other}"),
