@@ -271,23 +271,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let args = match <Args as clap::Parser>::try_parse_from(argv) {
-        Ok(a) => a,
-        Err(e) => {
-            let _ = e.print();
-            return e.exit_code();
-        }
-    };
-    let start = std::time::Instant::now();
-    match report(&args.settings()) {
-        Ok((_, text)) => {
-            print!("{text}");
-            println!("({:.1} s)", start.elapsed().as_secs_f64());
-            0
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            2
-        }
-    }
+    crate::cli_main(argv, |args: &Args| {
+        let start = std::time::Instant::now();
+        let (_, text) = report(&args.settings())?;
+        print!("{text}");
+        println!("({:.1} s)", start.elapsed().as_secs_f64());
+        Ok(())
+    })
 }

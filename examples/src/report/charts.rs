@@ -145,6 +145,19 @@ pub(super) fn whole_tick(v: f64) -> String {
     }
 }
 
+/// Writes `why` in grey in the middle of a chart with nothing to draw.
+pub(super) fn say_empty(area: &DrawingArea<SVGBackend<'_>, Shift>, why: &str) -> io::Result<()> {
+    let (w, h) = area.dim_in_pixel();
+    area.draw(&Text::new(
+        why,
+        (w as i32 / 2 - 60, h as i32 / 2),
+        ("sans-serif", 16)
+            .into_font()
+            .color(&RGBColor(150, 150, 150)),
+    ))
+    .map_err(svg_error)
+}
+
 /// The points a chart can show: finite, and positive on a log axis.
 fn drawable(points: &[(f64, f64)], log_y: bool) -> Vec<(f64, f64)> {
     points
@@ -270,16 +283,7 @@ where
         .draw()
         .map_err(svg_error)?;
     if empty {
-        let (w, h) = area.dim_in_pixel();
-        area.draw(&Text::new(
-            "no data recorded",
-            (w as i32 / 2 - 60, h as i32 / 2),
-            ("sans-serif", 16)
-                .into_font()
-                .color(&RGBColor(150, 150, 150)),
-        ))
-        .map_err(svg_error)?;
-        return Ok(());
+        return say_empty(area, "no data recorded");
     }
     for (s, points) in series.iter().zip(clean) {
         if points.is_empty() {

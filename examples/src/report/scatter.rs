@@ -10,7 +10,7 @@ use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use super::charts::{HEIGHT, WIDTH, color, log_tick, pad, svg_error, tick};
+use super::charts::{HEIGHT, WIDTH, color, log_tick, pad, say_empty, svg_error, tick};
 
 /// How a hyperparameter's axis is drawn.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,16 +129,7 @@ where
     }
     mesh.draw().map_err(svg_error)?;
     if points.is_empty() {
-        let (w, h) = area.dim_in_pixel();
-        area.draw(&Text::new(
-            "no finished trial",
-            (w as i32 / 2 - 60, h as i32 / 2),
-            ("sans-serif", 16)
-                .into_font()
-                .color(&RGBColor(150, 150, 150)),
-        ))
-        .map_err(svg_error)?;
-        return Ok(());
+        return say_empty(area, "no finished trial");
     }
     let stages = points.iter().map(|p| p.2).max().unwrap_or(0);
     for stage in 1..=stages {

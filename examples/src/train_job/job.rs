@@ -126,20 +126,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let args = match <Args as clap::Parser>::try_parse_from(argv) {
-        Ok(a) => a,
-        Err(e) => {
-            let _ = e.print();
-            return e.exit_code();
-        }
-    };
-    match run(&args) {
-        Ok(_) => 0,
-        Err(e) => {
-            eprintln!("error: {e}");
-            2
-        }
-    }
+    crate::cli_main(argv, |args: &Args| run(args).map(drop))
 }
 
 /// Runs the whole job; an `Err` is a message for the user (exit code 2).
