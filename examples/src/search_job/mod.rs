@@ -1,6 +1,6 @@
 //! The `search` example's logic, in the library so tests can run it:
 //! flags ([`args`]), the space and each stage's plan ([`plan`]), one trial
-//! ([`trial`]), the coordinator and the cluster steps ([`run`]), the top-k
+//! ([`trial`]), the coordinator and the cluster steps ([`mod@run`]), the top-k
 //! ensemble ([`ensemble`]) and the search's `report.html` ([`report`]).
 
 pub mod args;
