@@ -48,7 +48,9 @@ fn status_bytes(field: &str) -> usize {
 
 /// A deterministic n×n input without a second n×n temporary.
 fn input(n: usize) -> Array2<f64> {
-    Array2::from_shape_fn((n, n), |(i, j)| ((i * 31 + j * 17) % 101) as f64 * 0.01 - 0.5)
+    Array2::from_shape_fn((n, n), |(i, j)| {
+        ((i * 31 + j * 17) % 101) as f64 * 0.01 - 0.5
+    })
 }
 
 /// `x.square().sum()` forward + backward; returns a checksum so nothing is
@@ -176,7 +178,10 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(4000);
         let input = n * n * size_of::<f64>();
-        println!("square().sum() fwd+bwd, {n}x{n} f64 (input {:.1} MB)", mb(input));
+        println!(
+            "square().sum() fwd+bwd, {n}x{n} f64 (input {:.1} MB)",
+            mb(input)
+        );
         for how in ["hand", "tape", "tape_leaves"] {
             let peak = run(&["square", &n.to_string(), how]);
             let ratio = peak as f64 / input as f64;
@@ -196,7 +201,10 @@ fn main() {
                 for how in ["hand", "tape"] {
                     let peak = run(&["w2", net, float, how]);
                     let ratio = peak as f64 / minimum as f64;
-                    println!("  {how:<12} peak {:>9.1} MB = {ratio:.2}x minimum", mb(peak));
+                    println!(
+                        "  {how:<12} peak {:>9.1} MB = {ratio:.2}x minimum",
+                        mb(peak)
+                    );
                 }
             }
         }

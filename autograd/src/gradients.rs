@@ -282,7 +282,10 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
         if rest[0].is_none() {
             continue;
         }
-        if LEAVES_ONLY && !checking && hand_over(&nodes, op.as_ref(), &node.inputs, i, earlier, rest) {
+        if LEAVES_ONLY
+            && !checking
+            && hand_over(&nodes, op.as_ref(), &node.inputs, i, earlier, rest)
+        {
             continue;
         }
         let Some(upstream) = rest[0].as_ref() else {
@@ -365,10 +368,11 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
         // Every consumer of node `i` has run, and so has its own backward:
         // nothing reads its gradient again, unless a held contribution
         // still needs it as its upstream (dropped after the held ones).
-        if LEAVES_ONLY && !held.iter().any(|h| h.node == i) {
-            if let Some(g) = rest[0].take() {
-                crate::kernels::recycle(g);
-            }
+        if LEAVES_ONLY
+            && !held.iter().any(|h| h.node == i)
+            && let Some(g) = rest[0].take()
+        {
+            crate::kernels::recycle(g);
         }
     }
     // Held contributions no matmul followed (its output does not reach the

@@ -25,7 +25,9 @@ const INPUT: usize = N * N * size_of::<f64>();
 const SLACK: usize = 64 << 10;
 
 fn input() -> Array2<f64> {
-    Array2::from_shape_fn((N, N), |(i, j)| ((i * 31 + j * 17) % 101) as f64 * 0.01 - 0.5)
+    Array2::from_shape_fn((N, N), |(i, j)| {
+        ((i * 31 + j * 17) % 101) as f64 * 0.01 - 0.5
+    })
 }
 
 /// Bytes still allocated after `x.square().sum()` forward and backward
