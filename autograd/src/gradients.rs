@@ -173,6 +173,47 @@ impl<F: Float> Var<'_, F> {
     }
 }
 
+impl<'t, F: Float> Var<'t, F> {
+    /// [`Var::backward`] keeping only the leaves' gradients: each op node's
+    /// gradient is freed as soon as its backward has run, and an
+    /// elementwise unary op turns its upstream gradient into its input's in
+    /// place instead of writing a new matrix. The leaves' gradients are
+    /// bit for bit those of `backward`; [`Gradients::get`] answers `None`
+    /// for every other node. For `x.square().sum()` on an n×n `x` the
+    /// backward pass then holds one n×n gradient at a time instead of two.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let x = tape.leaf(array![[1.0, -2.0], [0.5, 3.0]]);
+    /// let y = x.square();
+    /// let grads = y.sum().backward_leaves();
+    /// assert_eq!(grads[x], array![[2.0, -4.0], [1.0, 6.0]]);
+    /// assert!(grads.get(y).is_none()); // an interior node: not kept
+    /// ```
+    ///
+    /// # Panics
+    /// If the node is not 1×1 (see [`Var::try_backward_leaves`]).
+    #[track_caller]
+    pub fn backward_leaves(self) -> Gradients<F> {
+        match self.try_backward_leaves() {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`Var::backward_leaves`], returning the errors of
+    /// [`Var::try_backward`] instead of panicking.
+    pub fn try_backward_leaves(self) -> Result<Gradients<F>> {
+        let shape = self.shape();
+        if shape != Shape::new(1, 1) {
+            return Err(Error::NotScalar { shape });
+        }
+        sweep_keeping::<F, true>(self.tape(), self.id(), Array2::from_elem((1, 1), F::one()))
+    }
+}
+
 impl<F: Float> Drop for Gradients<F> {
     /// Hands the gradient buffers to the thread's cache for the next step.
     fn drop(&mut self) {
@@ -205,6 +246,19 @@ pub(crate) fn sweep<F: Float>(
     root: NodeId,
     upstream: Array2<F>,
 ) -> Result<Gradients<F>> {
+    sweep_keeping::<F, false>(tape, root, upstream)
+}
+
+/// [`sweep`]; with `LEAVES_ONLY`, each op node's gradient is dropped (to
+/// the buffer cache) as soon as its backward has run, and a unary op whose
+/// input's gradient is still empty writes it into the upstream buffer
+/// ([`Op::backward_in_place`]). A const parameter, so the default sweep
+/// carries no test for the mode in its loop.
+fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
+    tape: &Tape<F>,
+    root: NodeId,
+    upstream: Array2<F>,
+) -> Result<Gradients<F>> {
     let checking = tape.detecting_anomalies();
     if checking && let Some(a) = tape.anomaly() {
         return Err(Error::Anomaly(Box::new(a)));
@@ -225,6 +279,15 @@ pub(crate) fn sweep<F: Float>(
         };
         // Everything before `i` may receive gradient; `i` itself is read-only.
         let (earlier, rest) = grads.split_at_mut(i);
+        if rest[0].is_none() {
+            continue;
+        }
+        if LEAVES_ONLY
+            && !checking
+            && hand_over(&nodes, op.as_ref(), &node.inputs, i, earlier, rest)
+        {
+            continue;
+        }
         let Some(upstream) = rest[0].as_ref() else {
             continue;
         };
@@ -302,6 +365,15 @@ pub(crate) fn sweep<F: Float>(
                 empty => *empty = Some(grad),
             }
         }
+        // Every consumer of node `i` has run, and so has its own backward:
+        // nothing reads its gradient again, unless a held contribution
+        // still needs it as its upstream (dropped after the held ones).
+        if LEAVES_ONLY
+            && !held.iter().any(|h| h.node == i)
+            && let Some(g) = rest[0].take()
+        {
+            crate::kernels::recycle(g);
+        }
     }
     // Held contributions no matmul followed (its output does not reach the
     // root): each is its leaf's whole gradient.
@@ -309,6 +381,15 @@ pub(crate) fn sweep<F: Float>(
         let (earlier, rest) = grads.split_at_mut(first.node);
         let upstream = rest[0].as_ref().expect("swept");
         earlier[first.leaf] = first.backward(&nodes, upstream);
+    }
+    if LEAVES_ONLY {
+        for (node, g) in nodes.iter().zip(grads.iter_mut()) {
+            if matches!(node.kind, NodeKind::Op(_))
+                && let Some(g) = g.take()
+            {
+                crate::kernels::recycle(g);
+            }
+        }
     }
     // Misshapen gradients met where no `Result` could carry them (an op's
     // default `backward_accumulate`, held contributions): each was
@@ -320,6 +401,39 @@ pub(crate) fn sweep<F: Float>(
         tape_id: tape.id(),
         grads,
     })
+}
+
+/// For a sweep keeping only leaves' gradients: when op node `i` has one
+/// input, that input needs a gradient and has none yet (and is not a leaf
+/// whose contributions are held for a matmul), moves node `i`'s gradient
+/// into the input's slot and lets the op turn it into the input's gradient
+/// in place ([`Op::backward_in_place`]). Returns false, changing nothing,
+/// when it does not apply or the op declines.
+fn hand_over<F: Float>(
+    nodes: &[Node<F>],
+    op: &dyn Op<F>,
+    ids: &[NodeId],
+    i: usize,
+    earlier: &mut [Option<Array2<F>>],
+    rest: &mut [Option<Array2<F>>],
+) -> bool {
+    let [input] = ids else {
+        return false;
+    };
+    let from = &nodes[input.0];
+    if !from.requires_grad || from.fresh_consumer || earlier[input.0].is_some() {
+        return false;
+    }
+    let Some(mut grad) = rest[0].take() else {
+        return false;
+    };
+    if op.backward_in_place(&[&*from.value], &nodes[i].value, 0, &mut grad) {
+        earlier[input.0] = Some(grad);
+        true
+    } else {
+        rest[0] = Some(grad);
+        false
+    }
 }
 
 /// The first two contributions to the empty gradient slot of `leaf`, a

@@ -105,6 +105,37 @@ pub trait Op<F: Float>: 'static {
         }
     }
 
+    /// Overwrites `grad`, which holds ∂L/∂output, with ∂L/∂inputs\[wrt\],
+    /// in place, and returns true; or returns false and leaves `grad`
+    /// untouched (the default). Elementwise unary ops do it: their input,
+    /// output and gradients all have one shape, and each element of the
+    /// result depends only on the same element of the upstream gradient.
+    /// The result must be bit for bit what [`Op::backward`] returns.
+    ///
+    /// The sweep asks only when it would drop the upstream gradient right
+    /// afterwards ([`Var::backward_leaves`]) and the input's gradient is
+    /// still empty, so the upstream buffer becomes the input's gradient
+    /// instead of being copied into a new one.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let x = tape.leaf(array![[1.0, -2.0]]);
+    /// let y = x.square().sum();
+    /// // `square` writes x's gradient into the buffer holding ∂y/∂square.
+    /// assert_eq!(y.backward_leaves()[x], y.backward()[x]);
+    /// ```
+    fn backward_in_place(
+        &self,
+        _inputs: &[&Array2<F>],
+        _output: &Array2<F>,
+        _wrt: usize,
+        _grad: &mut Array2<F>,
+    ) -> bool {
+        false
+    }
+
     /// True when [`Op::backward`] into a fresh buffer is much cheaper than
     /// [`Op::backward_accumulate`] into an existing one. Matmul says so: a
     /// GEMM with β = 0 only writes its output, while with β = 1 it also

@@ -98,6 +98,31 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
             chain(g, self.0.slope(x, y))
         });
     }
+    /// `grad ← grad ⊙ f'(x)` in place: the same expression per element as
+    /// `backward`, so the same bits.
+    fn backward_in_place(
+        &self,
+        inputs: &[&Array2<F>],
+        output: &Array2<F>,
+        _wrt: usize,
+        grad: &mut Array2<F>,
+    ) -> bool {
+        if grad.dim() != output.dim() {
+            return false;
+        }
+        if U::SLOPE_FROM_OUTPUT {
+            let x = F::zero(); // ignored by `slope`
+            Zip::from(grad)
+                .and(output)
+                .for_each(|g, &y| *g = chain(*g, self.0.slope(x, y)));
+        } else {
+            Zip::from(grad)
+                .and(inputs[0])
+                .and(output)
+                .for_each(|g, &x, &y| *g = chain(*g, self.0.slope(x, y)));
+        }
+        true
+    }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
         self.0.grad_graph(ctx.upstream, ctx.inputs[0], ctx.output)
     }
