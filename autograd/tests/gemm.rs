@@ -188,10 +188,15 @@ fn mismatched_shapes_panic_at_the_caller() {
 /// rows (unless a cargo feature forces one backend).
 #[test]
 fn the_dispatch_rule_switches_where_documented() {
-    if cfg!(feature = "gemm-matrixmultiply") {
-        assert_eq!(choose(4, 4, 4, false), Backend::MatrixMultiply);
-    } else if cfg!(feature = "gemm-faer") {
-        assert_eq!(choose(3072, 256, 100, true), Backend::Faer);
+    if cfg!(feature = "gemm-matrixmultiply") || !cfg!(feature = "gemm-faer") {
+        // The default (see the module doc for why), or forced.
+        for (m, k, n, t) in [
+            (4, 4, 4, false),
+            (2047, 256, 100, true),
+            (128, 784, 512, false),
+        ] {
+            assert_eq!(choose(m, k, n, t), Backend::MatrixMultiply);
+        }
     } else {
         assert_eq!(MM_TRANSPOSED_MIN_ROWS, 2048);
         assert_eq!(choose(2048, 256, 100, true), Backend::MatrixMultiply);
