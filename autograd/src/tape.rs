@@ -219,7 +219,7 @@ impl<F: Float> Tape<F> {
     #[track_caller]
     pub fn try_apply<O: Op<F>>(&self, op: O, inputs: &[Var<'_, F>]) -> Result<Var<'_, F>> {
         let fresh = op.prefers_fresh_gradient();
-        let out = self.record(Box::new(op), inputs, Location::caller())?;
+        let out = self.record(op, inputs, Location::caller())?;
         if fresh {
             self.mark_fresh_consumer(inputs);
         }
@@ -269,9 +269,15 @@ impl<F: Float> Tape<F> {
     /// ours, validates shapes, runs forward, and logs decisions if asked.
     /// Callers that know the op's type then flag the leaves it reads if it
     /// prefers fresh gradients ([`Tape::mark_fresh_consumer`]).
-    pub(crate) fn record(
+    ///
+    /// Generic over the op, so `output_shape` and `forward` are called
+    /// statically and inline here (an elementwise forward on 4×4 is a few
+    /// dozen instructions, and two dynamic calls around it were a fifth of
+    /// that); the op is boxed only once its node is built.
+    #[inline]
+    pub(crate) fn record<O: Op<F>>(
         &self,
-        op: Box<dyn Op<F>>,
+        op: O,
         inputs: &[Var<'_, F>],
         location: &'static Location<'static>,
     ) -> Result<Var<'_, F>> {
@@ -296,23 +302,35 @@ impl<F: Float> Tape<F> {
                     let (values, shapes) = ([va, vb], [Shape::of(va), Shape::of(vb)]);
                     self.op_node(&nodes, op, ids, &values, &shapes, requires_grad, location)?
                 }
-                _ => {
-                    // Push loops, not `collect`: SmallVec's `extend` cost a
-                    // fifth of the W1 benchmark's forward instructions.
-                    let mut ids = SmallVec::<[NodeId; 2]>::new();
-                    let mut values = SmallVec::<[&Array2<F>; 2]>::new();
-                    let mut shapes = SmallVec::<[Shape; 2]>::new();
-                    for v in inputs {
-                        let value = &*nodes[v.id().0].value;
-                        ids.push(v.id());
-                        values.push(value);
-                        shapes.push(Shape::of(value));
-                    }
-                    self.op_node(&nodes, op, ids, &values, &shapes, requires_grad, location)?
-                }
+                _ => self.op_node_many(&nodes, op, inputs, requires_grad, location)?,
             }
         };
         Ok(Var::new(self, self.append(node)))
+    }
+
+    /// [`Tape::record`] for ops of three or more inputs (rare, so kept out
+    /// of line).
+    #[inline(never)]
+    fn op_node_many<O: Op<F>>(
+        &self,
+        nodes: &[Node<F>],
+        op: O,
+        inputs: &[Var<'_, F>],
+        requires_grad: bool,
+        location: &'static Location<'static>,
+    ) -> Result<Node<F>> {
+        // Push loops, not `collect`: SmallVec's `extend` cost a fifth of
+        // the W1 benchmark's forward instructions.
+        let mut ids = SmallVec::<[NodeId; 2]>::new();
+        let mut values = SmallVec::<[&Array2<F>; 2]>::new();
+        let mut shapes = SmallVec::<[Shape; 2]>::new();
+        for v in inputs {
+            let value = &*nodes[v.id().0].value;
+            ids.push(v.id());
+            values.push(value);
+            shapes.push(Shape::of(value));
+        }
+        self.op_node(nodes, op, ids, &values, &shapes, requires_grad, location)
     }
 
     /// Flags the leaves among `inputs` as consumed by an op that prefers to
@@ -331,13 +349,14 @@ impl<F: Float> Tape<F> {
     }
 
     /// The rest of [`Tape::record`] once the inputs are gathered: validates
-    /// shapes, runs forward, checks for anomalies and logs decisions.
+    /// shapes and runs forward (statically, on the op's own type), then
+    /// hands the rest to [`Tape::finish_node`], which is not generic.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)] // the pieces `record` gathered
-    fn op_node(
+    fn op_node<O: Op<F>>(
         &self,
         nodes: &[Node<F>],
-        mut op: Box<dyn Op<F>>,
+        mut op: O,
         ids: SmallVec<[NodeId; 2]>,
         values: &[&Array2<F>],
         shapes: &[Shape],
@@ -349,10 +368,37 @@ impl<F: Float> Tape<F> {
         if value.dim() != out_shape.dim() {
             // Checked in every profile: a custom op's misshapen forward
             // would otherwise be stored and mislead every later op.
-            return Err(wrong_forward(op, out_shape, value));
+            return Err(wrong_forward(op.name(), out_shape, value));
         }
+        let op: Box<dyn Op<F>> = Box::new(op);
+        if self.detect_anomalies.get() || self.record_decisions.get() {
+            self.check_new_node(nodes, op.as_ref(), values, shapes, &value, location);
+        }
+        Ok(Node {
+            requires_grad,
+            fresh_consumer: false,
+            kind: NodeKind::Op(op),
+            inputs: ids,
+            value: Value::Owned(value),
+            location,
+        })
+    }
+
+    /// Anomaly check and decision log of a node about to be appended, when
+    /// either mode is on (out of line: both are off on the fast path).
+    #[cold]
+    #[inline(never)]
+    fn check_new_node(
+        &self,
+        nodes: &[Node<F>],
+        op: &dyn Op<F>,
+        values: &[&Array2<F>],
+        shapes: &[Shape],
+        value: &Array2<F>,
+        location: &'static Location<'static>,
+    ) {
         if self.detecting_anomalies()
-            && let Some((element, bad)) = first_non_finite(&value)
+            && let Some((element, bad)) = first_non_finite(value)
         {
             self.note_anomaly(Anomaly {
                 pass: Pass::Forward,
@@ -367,30 +413,22 @@ impl<F: Float> Tape<F> {
             });
         }
         if self.record_decisions.get()
-            && let Some(branches) = op.decisions(values, &value)
+            && let Some(branches) = op.decisions(values, value)
         {
             let id = NodeId(nodes.len());
             self.decisions.borrow_mut().push((id, branches));
         }
-        Ok(Node {
-            requires_grad,
-            fresh_consumer: false,
-            kind: NodeKind::Op(op),
-            inputs: ids,
-            value: Value::Owned(value),
-            location,
-        })
     }
 }
 
 /// The error for `op`'s forward returning `value` where its
-/// `output_shape` said `expected`. Takes both, so that dropping them
+/// `output_shape` said `expected`. Takes the value, so that dropping it
 /// happens here, out of line of the recording path.
 #[cold]
 #[inline(never)]
-fn wrong_forward<F: Float>(op: Box<dyn Op<F>>, expected: Shape, value: Array2<F>) -> Error {
+fn wrong_forward<F: Float>(op: &'static str, expected: Shape, value: Array2<F>) -> Error {
     crate::error::WrongShape {
-        op: op.name(),
+        op,
         produced: crate::error::Produced::Forward,
         expected,
         got: Shape::of(&value),

@@ -1,0 +1,40 @@
+//! W1 under callgrind: `valgrind --tool=callgrind target/release/examples/w1_profile tape f64`
+//! runs the W1 chain (tape or by hand) a fixed number of times, so
+//! instruction counts per node can be read off `callgrind_annotate`.
+
+use std::hint::black_box;
+
+use autograd::{Float, Tape};
+use benches::chain;
+use benches::data::SplitMix;
+
+const NODES: usize = 1000;
+
+fn run<F: Float>(which: &str, reps: usize) {
+    let mut rng = SplitMix::new(42);
+    let (x, w, b) = (
+        rng.matrix::<F>(4, 4, 1.0),
+        rng.matrix(4, 4, 1.0),
+        rng.matrix(4, 4, 0.5),
+    );
+    let mut tape = Tape::new();
+    for _ in 0..reps {
+        if which == "tape" {
+            black_box(chain::on_tape(&mut tape, &x, &w, &b, NODES));
+        } else {
+            black_box(chain::by_hand(&x, &w, &b, NODES));
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let which = args.get(1).map_or("tape", String::as_str);
+    let ty = args.get(2).map_or("f64", String::as_str);
+    let reps: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10);
+    if ty == "f32" {
+        run::<f32>(which, reps);
+    } else {
+        run::<f64>(which, reps);
+    }
+}
