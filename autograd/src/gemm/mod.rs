@@ -152,12 +152,11 @@ pub const THREADS_MIN_MNK: usize = 1 << 20;
 /// ```
 pub fn choose(m: usize, k: usize, n: usize, lhs_transposed: bool) -> Backend {
     let _ = (k, n); // the measured rule needs only m
-    if cfg!(feature = "gemm-matrixmultiply") || !cfg!(feature = "gemm-faer") {
-        Backend::MatrixMultiply
-    } else if lhs_transposed && m >= MM_TRANSPOSED_MIN_ROWS {
-        Backend::MatrixMultiply
-    } else {
+    let rule_on = cfg!(feature = "gemm-faer") && !cfg!(feature = "gemm-matrixmultiply");
+    if rule_on && !(lhs_transposed && m >= MM_TRANSPOSED_MIN_ROWS) {
         Backend::Faer
+    } else {
+        Backend::MatrixMultiply
     }
 }
 
