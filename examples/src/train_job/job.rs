@@ -136,6 +136,8 @@ where
 pub fn run(args: &Args) -> Result<Outcome, String> {
     let start = Instant::now();
     args.validate()?;
+    let data = prepare(args)?;
+    let sizes = data.sizes(&args.hidden);
     let Prepared {
         name,
         feature_shape,
@@ -146,10 +148,7 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
         ytr,
         yva,
         yte,
-    } = prepare(args)?;
-    let mut sizes = vec![train.features().ncols()];
-    sizes.extend(&args.hidden);
-    sizes.push(train.classes());
+    } = data;
     let dir = args.out_dir();
     let run_dir = RunDir::create(&dir).map_err(|e| e.to_string())?;
     let config = serde_json::json!({
