@@ -13,6 +13,10 @@
 //! Also one optimizer step per `nn::optim` optimizer against its
 //! hand-written loop (the floor).
 //!
+//! W2's tape step runs twice: on the engine's GEMM rule ("tape") and with
+//! every product forced onto matrixmultiply ("tape mm"), the whole-step
+//! comparison behind the engine's default backend.
+//!
 //! W2's GEMM bound is given four ways: every product on matrixmultiply, on
 //! faer, on the engine's rule (`autograd::gemm::choose`), and on the faster
 //! backend per product as measured at the start of the run ("best", the
@@ -25,7 +29,7 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use autograd::gemm::Backend;
+use autograd::gemm::{Backend, force_backend};
 use autograd::{Float, Tape};
 use benches::chain;
 use benches::data::SplitMix;
@@ -65,11 +69,28 @@ fn w2<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
     let labels = rng.labels(batch, classes);
     let (lr, reg) = (F::of(1e-3), F::of(1e-4));
     let (mut tape_net, mut hand_net) = (Mlp::<F>::new(sizes, 1), Mlp::<F>::new(sizes, 1));
+    let mut tape_mm_net = Mlp::<F>::new(sizes, 1);
     let gemm_net = Mlp::<F>::new(sizes, 1);
     let mut tape = Tape::new();
+    let mut tape_mm = Tape::new();
     let mut buffers = GemmBuffers::new(&gemm_net, batch);
     let best = mlp::fastest_backends(&gemm_net, &x, &mut buffers, 15);
     let mut sgd = Sgd::new(SgdConfig { lr: lr.as_f64() }).expect("a valid rate");
+    let mut sgd_mm = Sgd::new(SgdConfig { lr: lr.as_f64() }).expect("a valid rate");
+    // The whole step with every product on matrixmultiply: what decides the
+    // engine's default backend (module doc of `autograd::gemm`).
+    let mut tape_mm_step = || {
+        force_backend(Some(Backend::MatrixMultiply));
+        black_box(mlp::tape_step(
+            &mut tape_mm,
+            &mut tape_mm_net,
+            &x,
+            &labels,
+            reg,
+            &mut sgd_mm,
+        ));
+        force_backend(None);
+    };
     let mut tape_step = || {
         black_box(mlp::tape_step(
             &mut tape,
@@ -108,6 +129,7 @@ fn w2<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
         ),
         &[
             "tape",
+            "tape mm",
             "hand",
             "GEMMs mm",
             "GEMMs faer",
@@ -116,6 +138,7 @@ fn w2<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
         ],
         &mut [
             &mut tape_step,
+            &mut tape_mm_step,
             &mut hand_step,
             &mut mm,
             &mut faer,

@@ -189,7 +189,7 @@ fn mismatched_shapes_panic_at_the_caller() {
 #[test]
 fn the_dispatch_rule_switches_where_documented() {
     if cfg!(feature = "gemm-matrixmultiply") || !cfg!(feature = "gemm-faer") {
-        // The default (see the module doc for why), or forced.
+        // Built without the rule (default features off) or forced.
         for (m, k, n, t) in [
             (4, 4, 4, false),
             (2047, 256, 100, true),

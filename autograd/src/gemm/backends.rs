@@ -115,7 +115,10 @@ where
     let (rows, cols) = (c.nrows(), c.ncols());
     let by_rows = rows >= cols;
     match split_point(if by_rows { rows } else { cols }, threads) {
-        None => faer_matmul(c, accum, a, b, T::of(1.0), Par::Seq),
+        None => {
+            faer_matmul(c, accum, a, b, T::of(1.0), Par::Seq);
+            clean_upper_state();
+        }
         Some(mid) => {
             let half = threads / 2;
             let ((a1, a2), (b1, b2), (c1, c2)) = if by_rows {
@@ -128,5 +131,24 @@ where
                 || faer_split(a2, b2, c2, accum, threads - half),
             );
         }
+    }
+}
+
+/// Executes `vzeroupper` when the CPU has AVX.
+///
+/// faer's x86 kernels (`private-gemm-x86`) are generated assembly that
+/// returns with the upper halves of the vector registers still dirty.
+/// Compiled Rust and C code clears them before returning; code compiled for
+/// baseline x86-64 (SSE2, what this crate's elementwise loops are) then runs
+/// with a false dependency on those upper halves on every instruction. On
+/// the `train` example that made everything after a faer product slower:
+/// 2.9 s of CPU instead of 1.5 s, mostly in `expf` and the elementwise
+/// loops. `pulp` (already in the tree through faer) exposes the intrinsic
+/// safely behind its runtime AVX check.
+#[inline]
+fn clean_upper_state() {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(simd) = pulp::x86::V3::try_new() {
+        simd.avx._mm256_zeroupper();
     }
 }

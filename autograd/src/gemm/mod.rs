@@ -18,20 +18,27 @@
 //! left factor is a transposed view, nothing else, so a configuration
 //! always runs the same kernels and gives the same bits (invariant 11).
 //!
-//! **By default every product runs on matrixmultiply.** The per-shape
-//! table below says faer is faster on almost every product *alone*
-//! (quiet machine, 15 rounds: 0.43–0.95 on W2's products, 0.22–0.99 on
-//! small squares), but a whole program says otherwise: the `train`
-//! example (64-256-10, 30 epochs) takes 3.6 s of CPU with faer under the
-//! rule below and 3.7 s with faer everywhere, against 2.0 s with
-//! matrixmultiply — a product measured in a loop is not a product between
-//! elementwise ops (our code is SSE2; faer's AVX-512 kernels may leave the
-//! core in a state that slows what follows). Until a whole-step benchmark
-//! justifies it, the shape rule is opt-in: feature `gemm-faer` turns it
-//! on — **faer, except a transposed left factor `Aᵀ·B` (a weight gradient
-//! `Xᵀ·dZ`) with at least [`MM_TRANSPOSED_MIN_ROWS`] (2048) output rows,
-//! which goes to matrixmultiply** — and `gemm-matrixmultiply` forces
-//! matrixmultiply even when both are on.
+//! **The rule: faer, except a transposed left factor `Aᵀ·B` (a weight
+//! gradient `Xᵀ·dZ`) with at least [`MM_TRANSPOSED_MIN_ROWS`] (2048) output
+//! rows, which goes to matrixmultiply.** It is the default (feature
+//! `gemm-faer`, on by default); `gemm-matrixmultiply` forces matrixmultiply
+//! for every product at compile time, and [`force_backend`] does it at run
+//! time (for benchmarks: the same binary can then run a whole training step
+//! on either backend, in pairs).
+//!
+//! **Why faer's products are followed by `vzeroupper`.** faer's x86 kernels
+//! (`private-gemm-x86`) are generated assembly that returns with the upper
+//! halves of the vector registers dirty. Code compiled for baseline x86-64
+//! (this crate's elementwise loops are SSE2, and so is much of libm) then
+//! runs with a false dependency on those halves: measured on the `train`
+//! example (64-256-10, 30 epochs), everything after a faer product slowed
+//! down, `expf` from 1 % to 20 % of the run, and the whole run took 3.6 s
+//! of CPU against 2.0 s on matrixmultiply — which is why an earlier version
+//! kept faer opt-in. Clearing the state after each faer call
+//! (`backends::clean_upper_state`, through `pulp`'s safe intrinsic) brings
+//! the run to 1.75 s against matrixmultiply's 2.0 s, so the per-shape table
+//! below now holds for whole programs too (`benches/paired.rs` pairs the W2
+//! step on the rule against the step on matrixmultiply).
 //!
 //! Operands faer cannot view without `unsafe` (neither row- nor
 //! column-major contiguous, e.g. every other column) go to matrixmultiply
@@ -141,11 +148,9 @@ pub const THREADS_MIN_MNK: usize = 1 << 20;
 ///
 /// ```
 /// use autograd::gemm::{Backend, choose};
-/// # #[cfg(not(feature = "gemm-faer"))]
-/// assert_eq!(choose(4, 4, 4, false), Backend::MatrixMultiply); // the default
 /// # #[cfg(all(feature = "gemm-faer", not(feature = "gemm-matrixmultiply")))]
 /// # {
-/// assert_eq!(choose(4, 4, 4, false), Backend::Faer);
+/// assert_eq!(choose(4, 4, 4, false), Backend::Faer); // the default
 /// assert_eq!(choose(3072, 256, 100, true), Backend::MatrixMultiply); // Xᵀ·dZ
 /// assert_eq!(choose(3072, 256, 100, false), Backend::Faer);
 /// # }
@@ -161,6 +166,39 @@ pub fn choose(m: usize, k: usize, n: usize, lhs_transposed: bool) -> Backend {
 }
 
 static THREADS: AtomicUsize = AtomicUsize::new(1);
+
+/// 0: no override; 1 + the backend's index otherwise.
+static FORCED: AtomicUsize = AtomicUsize::new(0);
+
+/// Runs every product of the process on `backend` instead of the rule of
+/// [`choose`] (`None` restores the rule). For benchmarks and comparisons:
+/// a whole training step timed on each backend in one binary, in pairs.
+/// Layouts faer cannot view still run on matrixmultiply.
+///
+/// ```
+/// use autograd::gemm::{Backend, force_backend, forced_backend};
+/// force_backend(Some(Backend::MatrixMultiply));
+/// assert_eq!(forced_backend(), Some(Backend::MatrixMultiply));
+/// force_backend(None);
+/// assert_eq!(forced_backend(), None);
+/// ```
+pub fn force_backend(backend: Option<Backend>) {
+    let code = match backend {
+        None => 0,
+        Some(Backend::MatrixMultiply) => 1,
+        Some(Backend::Faer) => 2,
+    };
+    FORCED.store(code, Ordering::Relaxed);
+}
+
+/// The backend set by [`force_backend`], if any.
+pub fn forced_backend() -> Option<Backend> {
+    match FORCED.load(Ordering::Relaxed) {
+        1 => Some(Backend::MatrixMultiply),
+        2 => Some(Backend::Faer),
+        _ => None,
+    }
+}
 
 /// Sets how many threads the engine's matrix products may use (default 1,
 /// for the whole process). Results are deterministic for a given count.
@@ -240,7 +278,7 @@ impl<'a, F: Float> Factor<'a, F> {
 }
 
 /// `c = a·b`, or `c += a·b` with `accumulate`, on the backend [`choose`]
-/// picks and [`threads`] threads. With `accumulate` off, `c`'s old values
+/// picks (or [`force_backend`] set) and [`threads`] threads. With `accumulate` off, `c`'s old values
 /// are never read (a stale NaN cannot leak).
 ///
 /// ```
@@ -263,7 +301,8 @@ pub fn product_into<F: Float>(
 ) {
     let (m, k) = a.view().dim();
     let n = b.view().ncols();
-    product_with(choose(m, k, n, a.transposed), a, b, c, accumulate);
+    let backend = forced_backend().unwrap_or_else(|| choose(m, k, n, a.transposed));
+    product_with(backend, a, b, c, accumulate);
 }
 
 /// [`product_into`] on a given backend (for benchmarks and comparisons),

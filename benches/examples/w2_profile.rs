@@ -1,0 +1,48 @@
+//! W2 under a profiler: `perf record -e cpu-clock target/release/examples/w2_profile 784 f32 200`
+//! (or `valgrind --tool=callgrind …`) runs the tape's W2 step (784-512-512-10
+//! batch 128, or `3072` for 3072-100-10 batch 256) a fixed number of times.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use autograd::{Float, Tape};
+use benches::data::SplitMix;
+use benches::mlp::{self, Mlp};
+use nn::optim::{Sgd, SgdConfig};
+
+fn run<F: Float>(sizes: &[usize], batch: usize, steps: usize) {
+    let mut rng = SplitMix::new(7);
+    let classes = *sizes.last().expect("sizes");
+    let x = Arc::new(rng.matrix::<F>(batch, sizes[0], 1.0));
+    let labels = rng.labels(batch, classes);
+    let mut net = Mlp::<F>::new(sizes, 1);
+    let mut sgd = Sgd::new(SgdConfig { lr: 1e-3 }).expect("a valid rate");
+    let mut tape = Tape::new();
+    for _ in 0..steps {
+        black_box(mlp::tape_step(
+            &mut tape,
+            &mut net,
+            &x,
+            &labels,
+            F::of(1e-4),
+            &mut sgd,
+        ));
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let net = args.get(1).map_or("784", String::as_str);
+    let ty = args.get(2).map_or("f32", String::as_str);
+    let steps: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(100);
+    let (sizes, batch): (&[usize], usize) = if net == "3072" {
+        (&[3072, 100, 10], 256)
+    } else {
+        (&[784, 512, 512, 10], 128)
+    };
+    if ty == "f64" {
+        run::<f64>(sizes, batch, steps);
+    } else {
+        run::<f32>(sizes, batch, steps);
+    }
+}
