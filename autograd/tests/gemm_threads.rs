@@ -1,10 +1,20 @@
 //! `autograd::set_threads`: products split across threads give the same
 //! bits every time for a given thread count, and agree with one thread to
-//! rounding. Its own test binary: the thread count is process-wide.
+//! rounding. Its own test binary: the thread count is process-wide (and
+//! the tests take turns). Also the elementwise splits and `fork_join`.
 
 use autograd::gemm::{Backend, Factor, THREADS_MIN_MNK, product_with};
 use autograd::set_threads;
 use ndarray::Array2;
+use std::sync::Mutex;
+
+/// The thread count is process-wide: the tests here take turns.
+static TURN: Mutex<()> = Mutex::new(());
+
+fn my_turn() -> std::sync::MutexGuard<'static, ()> {
+    TURN.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 fn matrix(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -18,6 +28,7 @@ fn matrix(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
 
 #[test]
 fn two_threads_give_the_same_bits_twice_and_match_one_thread() {
+    let _turn = my_turn();
     // Tall (split by rows), wide (split by columns), transposed factors,
     // all above the threading threshold.
     let shapes = [
@@ -53,5 +64,50 @@ fn two_threads_give_the_same_bits_twice_and_match_one_thread() {
             }
         }
     }
+    set_threads(1).unwrap();
+}
+
+/// `sum_squares` over a matrix long enough to be split in two
+/// (`threads::PAR_MIN_LEN`): the gradient (elementwise) is bit for bit the
+/// one-thread gradient, the sum (two halves added) the same bits every
+/// time at 2 threads and equal to one thread's to rounding.
+#[test]
+fn sum_squares_splits_reproducibly() {
+    let _turn = my_turn();
+    use autograd::Tape;
+    use autograd::threads::{PAR_MIN_LEN, par_cut};
+    let x = matrix(400, 300, 3);
+    let run = |t| {
+        set_threads(t).unwrap();
+        let tape = Tape::new();
+        let w = tape.leaf(x.clone());
+        let other = tape.leaf(x.clone());
+        // Two consumers, so sum_squares accumulates into the other's gradient.
+        let loss = w.sum_squares() * 0.5 + (w * other).sum();
+        let g = loss.backward();
+        (loss.item(), g[w].clone())
+    };
+    set_threads(2).unwrap();
+    assert!(x.len() >= PAR_MIN_LEN && par_cut(x.len()).is_some());
+    let (one, two, again) = (run(1), run(2), run(2));
+    assert_eq!(two.0.to_bits(), again.0.to_bits());
+    assert!((one.0 - two.0).abs() <= 1e-12 * one.0.abs());
+    assert_eq!(one.1, two.1);
+    set_threads(1).unwrap();
+}
+
+/// A panic in the half that runs on the engine's worker reaches the
+/// caller, after the caller's own half has finished; the engine keeps
+/// working afterwards.
+#[test]
+fn a_panic_in_the_second_half_reaches_the_caller() {
+    let _turn = my_turn();
+    set_threads(2).unwrap();
+    let caught = std::panic::catch_unwind(|| {
+        autograd::fork_join(|| 1, || -> i32 { panic!("second half failed") })
+    });
+    let message = caught.expect_err("the panic propagates");
+    assert_eq!(message.downcast_ref::<&str>(), Some(&"second half failed"));
+    assert_eq!(autograd::fork_join(|| 2, || 3), (2, 3));
     set_threads(1).unwrap();
 }

@@ -1,6 +1,7 @@
 //! W2 under a profiler: `perf record -e cpu-clock target/release/examples/w2_profile 784 f32 200`
 //! (or `valgrind --tool=callgrind …`) runs the tape's W2 step (784-512-512-10
-//! batch 128, or `3072` for 3072-100-10 batch 256) a fixed number of times.
+//! batch 128, or `3072` for 3072-100-10 batch 256) a fixed number of times,
+//! on the thread count given as a fourth argument (default 1).
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -35,6 +36,8 @@ fn main() {
     let net = args.get(1).map_or("784", String::as_str);
     let ty = args.get(2).map_or("f32", String::as_str);
     let steps: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(100);
+    let threads: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(1);
+    autograd::set_threads(threads).expect("at least one thread");
     let (sizes, batch): (&[usize], usize) = if net == "3072" {
         (&[3072, 100, 10], 256)
     } else {

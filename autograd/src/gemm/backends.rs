@@ -37,7 +37,7 @@ pub(super) fn mm_split<F: Float>(
                     c.split_at(Axis(1), mid),
                 )
             };
-            rayon::join(
+            crate::threads::fork_join(
                 || mm_split(a1, b1, c1, beta, half),
                 || mm_split(a2, b2, c2, beta, threads - half),
             );
@@ -126,7 +126,7 @@ where
             } else {
                 ((a, a), b.split_at_col(mid), c.split_at_col_mut(mid))
             };
-            rayon::join(
+            crate::threads::fork_join(
                 || faer_split(a1, b1, c1, accum, half),
                 || faer_split(a2, b2, c2, accum, threads - half),
             );

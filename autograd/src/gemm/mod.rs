@@ -104,9 +104,11 @@
 //!
 //! # Threads
 //!
-//! [`set_threads`] (default 1) splits each large product's output into one
-//! block of rows (or of columns, whichever dimension is longer) per thread,
-//! at multiples of 16, and runs the blocks with `rayon::join`. Each output
+//! [`set_threads`](crate::set_threads) (default 1) splits each large
+//! product's output into one block of rows (or of columns, whichever
+//! dimension is longer) per thread, at multiples of 16, and runs the blocks
+//! with [`fork_join`](crate::fork_join) (the engine's spinning worker,
+//! [`crate::threads`]). Each output
 //! element is still computed by one single-threaded kernel call over the
 //! whole inner dimension, and the split depends only on the shape and the
 //! thread count, so a given thread count always gives the same bits
@@ -118,7 +120,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ndarray::{Array2, ArrayView2};
 
-use crate::{Error, Float, Result};
+use crate::Float;
+use crate::threads::threads;
 
 mod backends;
 use backends::{faer_product, mm_split};
@@ -165,8 +168,6 @@ pub fn choose(m: usize, k: usize, n: usize, lhs_transposed: bool) -> Backend {
     }
 }
 
-static THREADS: AtomicUsize = AtomicUsize::new(1);
-
 /// 0: no override; 1 + the backend's index otherwise.
 static FORCED: AtomicUsize = AtomicUsize::new(0);
 
@@ -198,34 +199,6 @@ pub fn forced_backend() -> Option<Backend> {
         2 => Some(Backend::Faer),
         _ => None,
     }
-}
-
-/// Sets how many threads the engine's matrix products may use (default 1,
-/// for the whole process). Results are deterministic for a given count.
-///
-/// ```
-/// autograd::set_threads(2).unwrap();
-/// assert_eq!(autograd::threads(), 2);
-/// assert!(autograd::set_threads(0).is_err());
-/// autograd::set_threads(1).unwrap();
-/// ```
-///
-/// # Errors
-/// [`Error::Argument`] if `n` is 0.
-pub fn set_threads(n: usize) -> Result<()> {
-    if n == 0 {
-        return Err(Error::Argument {
-            op: "set_threads",
-            detail: "the thread count must be at least 1, got 0".into(),
-        });
-    }
-    THREADS.store(n, Ordering::Relaxed);
-    Ok(())
-}
-
-/// The thread count set by [`set_threads`] (1 unless changed).
-pub fn threads() -> usize {
-    THREADS.load(Ordering::Relaxed)
 }
 
 /// One factor of a product: a matrix used as stored or transposed (a

@@ -7,13 +7,16 @@
 //! `x.square().sum()` computes the same value but makes two full-size
 //! temporaries forward and two backward; L2 regularization (½λ‖W‖²) runs
 //! this on every weight matrix every step, and the `mlp_step` benchmark
-//! showed those passes to be a visible share of a training step.
+//! showed those passes to be a visible share of a training step. With two
+//! or more engine threads ([`crate::set_threads`]) both passes are split
+//! in two (`threads::par_sum`, `par_zip`).
 
 use ndarray::Array2;
 
 use crate::kernels::{acc1, lane_sum, map1, scratch};
 use crate::op::{BackwardCtx, GraphCtx, Op};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
+use crate::threads::{par_sum, par_zip};
 use crate::{Float, Result, Shape, Var};
 
 pub(crate) struct SumSquares;
@@ -28,7 +31,7 @@ impl<F: Float> Op<F> for SumSquares {
     fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
         let x = inputs[0];
         let total = match x.as_slice_memory_order() {
-            Some(values) => lane_sum(values, |x| x * x),
+            Some(values) => par_sum(values, |v| lane_sum(v, |x| x * x)),
             None => x.iter().fold(F::zero(), |acc, &x| acc + x * x),
         };
         let mut y = scratch((1, 1));
@@ -51,7 +54,15 @@ impl<F: Float> Op<F> for SumSquares {
         if twice_g == F::zero() {
             return; // adds exactly 0, even for a NaN or ±∞ entry (invariant 5)
         }
-        acc1(total, ctx.inputs[0], |x| twice_g * x);
+        let x = ctx.inputs[0];
+        match (total.as_slice_mut(), x.as_slice()) {
+            (Some(t), Some(x)) => par_zip(t, x, |t, x| {
+                for (t, &x) in t.iter_mut().zip(x) {
+                    *t += twice_g * x;
+                }
+            }),
+            _ => acc1(total, x, |x| twice_g * x),
+        }
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
         let x = ctx.inputs[0];

@@ -90,7 +90,7 @@ impl Rule for AdamRule {
     const NAME: &'static str = "adam";
     const SLOTS: &'static [&'static str] = &["m", "v"];
 
-    fn update<F: Float>(&self, k: Knobs<F>, t: u64, x: &mut [F], g: &[F], slots: &mut [Vec<F>]) {
+    fn update<F: Float>(&self, k: Knobs<F>, t: u64, x: &mut [F], g: &[F], slots: &mut [&mut [F]]) {
         let [m, v] = slots else {
             unreachable!("two slots");
         };

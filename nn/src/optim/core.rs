@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use smallvec::SmallVec;
+
 use autograd::{Float, Param, ParamId};
 use ndarray::Array2;
 
@@ -26,7 +28,7 @@ pub(crate) struct Knobs<F> {
 
 /// An update rule: its name, the state arrays it keeps per parameter, and
 /// one fused pass over a parameter.
-pub(crate) trait Rule: Clone + std::fmt::Debug {
+pub(crate) trait Rule: Clone + std::fmt::Debug + Sync {
     /// The optimizer's name and its state's kind.
     const NAME: &'static str;
     /// Names of the per-parameter state arrays (`["m", "v"]`), each as long
@@ -34,8 +36,38 @@ pub(crate) trait Rule: Clone + std::fmt::Debug {
     const SLOTS: &'static [&'static str];
     /// Updates `x` (the parameter, row-major) from `g` (its gradient, same
     /// layout) and `slots`; `t` is this parameter's step count, 1 on its
-    /// first update.
-    fn update<F: Float>(&self, k: Knobs<F>, t: u64, x: &mut [F], g: &[F], slots: &mut [Vec<F>]);
+    /// first update. Elementwise: element `i` of the result depends only on
+    /// element `i` of each operand, so `step` may run it on two halves at
+    /// once ([`update_split`]) without changing a bit.
+    fn update<F: Float>(&self, k: Knobs<F>, t: u64, x: &mut [F], g: &[F], slots: &mut [&mut [F]]);
+}
+
+/// A parameter's state arrays as slices (no rule keeps more than two).
+type SlotViews<'a, F> = SmallVec<[&'a mut [F]; 2]>;
+
+/// `rule.update` over the whole parameter, or over its two halves at once
+/// on the engine's threads when [`autograd::set_threads`] allows and the
+/// parameter is long enough ([`autograd::threads::par_cut`]): the W2
+/// benchmark's 784×512 weight is 400k values, a pass worth splitting.
+fn update_split<F: Float, R: Rule>(
+    rule: &R,
+    k: Knobs<F>,
+    t: u64,
+    x: &mut [F],
+    g: &[F],
+    slots: &mut [&mut [F]],
+) {
+    let Some(mid) = autograd::threads::par_cut(x.len()) else {
+        return rule.update(k, t, x, g, slots);
+    };
+    let (g1, g2) = g[..x.len()].split_at(mid);
+    let (x1, x2) = x.split_at_mut(mid);
+    let (mut s1, mut s2): (SlotViews<'_, F>, SlotViews<'_, F>) =
+        slots.iter_mut().map(|s| s.split_at_mut(mid)).unzip();
+    autograd::fork_join(
+        || rule.update(k, t, x1, g1, &mut s1),
+        || rule.update(k, t, x2, g2, &mut s2),
+    );
 }
 
 /// One parameter's state: its step count and the rule's arrays.
@@ -127,7 +159,9 @@ impl<F: Float, R: Rule> Core<F, R> {
                 let (Some(x), Some(g)) = (x.as_slice_mut(), g.as_slice()) else {
                     unreachable!("both are in standard layout");
                 };
-                rule.update(knobs, slot.t, x, g, &mut slot.arrays);
+                let mut slots: SlotViews<'_, F> =
+                    slot.arrays.iter_mut().map(Vec::as_mut_slice).collect();
+                update_split(rule, knobs, slot.t, x, g, &mut slots);
             });
         }
     }

@@ -70,7 +70,7 @@ impl Rule for MomentumRule {
     const NAME: &'static str = "momentum";
     const SLOTS: &'static [&'static str] = &["v"];
 
-    fn update<F: Float>(&self, k: Knobs<F>, _t: u64, x: &mut [F], g: &[F], slots: &mut [Vec<F>]) {
+    fn update<F: Float>(&self, k: Knobs<F>, _t: u64, x: &mut [F], g: &[F], slots: &mut [&mut [F]]) {
         let [v] = slots else {
             unreachable!("one slot");
         };

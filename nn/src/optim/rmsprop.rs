@@ -82,7 +82,7 @@ impl Rule for RmsPropRule {
     const NAME: &'static str = "rmsprop";
     const SLOTS: &'static [&'static str] = &["cache"];
 
-    fn update<F: Float>(&self, k: Knobs<F>, _t: u64, x: &mut [F], g: &[F], slots: &mut [Vec<F>]) {
+    fn update<F: Float>(&self, k: Knobs<F>, _t: u64, x: &mut [F], g: &[F], slots: &mut [&mut [F]]) {
         let [cache] = slots else {
             unreachable!("one slot");
         };

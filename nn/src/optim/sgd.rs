@@ -62,7 +62,7 @@ impl Rule for SgdRule {
     const NAME: &'static str = "sgd";
     const SLOTS: &'static [&'static str] = &[];
 
-    fn update<F: Float>(&self, k: Knobs<F>, _t: u64, x: &mut [F], g: &[F], _: &mut [Vec<F>]) {
+    fn update<F: Float>(&self, k: Knobs<F>, _t: u64, x: &mut [F], g: &[F], _: &mut [&mut [F]]) {
         let g = &g[..x.len()];
         for i in 0..x.len() {
             x[i] = x[i] * k.keep - k.lr * (k.scale * g[i]);
