@@ -1,7 +1,8 @@
 //! W2 under a profiler: `perf record -e cpu-clock target/release/examples/w2_profile 784 f32 200`
 //! (or `valgrind --tool=callgrind …`) runs the tape's W2 step (784-512-512-10
 //! batch 128, or `3072` for 3072-100-10 batch 256) a fixed number of times,
-//! on the thread count given as a fourth argument (default 1).
+//! on the thread count given as a fourth argument (default 1), with the
+//! engine's GEMM rule or `W2_BACKEND=faer`/`mm` for one backend throughout.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -38,6 +39,12 @@ fn main() {
     let steps: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(100);
     let threads: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(1);
     autograd::set_threads(threads).expect("at least one thread");
+    // `W2_BACKEND=faer` or `=mm` forces every product onto one backend.
+    match std::env::var("W2_BACKEND").as_deref() {
+        Ok("faer") => autograd::gemm::force_backend(Some(autograd::gemm::Backend::Faer)),
+        Ok("mm") => autograd::gemm::force_backend(Some(autograd::gemm::Backend::MatrixMultiply)),
+        _ => {}
+    }
     let (sizes, batch): (&[usize], usize) = if net == "3072" {
         (&[3072, 100, 10], 256)
     } else {
