@@ -1,7 +1,7 @@
 //! [`train_step`]: the training loop's body, written so that the obvious
 //! loop is the fast one — no parameter copied, no gradient cloned.
 
-use autograd::{Float, NodeKey, Tape, Var};
+use autograd::{Float, Tape, Var};
 
 use super::{Optimizer, ParamGrads};
 use crate::{Ctx, DynRng, Module};
@@ -67,21 +67,11 @@ where
             None => Ctx::train(tape),
         };
         let loss = forward(model, &mut ctx);
-        // Each parameter's leaf, as `ParamGrads::collect` finds them.
-        let keys: Vec<Option<NodeKey>> = model
-            .params()
-            .iter()
-            .map(|p| ctx.leaf_of(p).map(|v| v.key()))
-            .collect();
+        let keys = ParamGrads::leaf_keys(&ctx, &model.params());
         (loss.item(), loss.key(), keys)
     };
     // Also releases the tape's share of every parameter.
-    let mut grads = ParamGrads::new(tape.backward_and_reset(root));
-    for (p, key) in model.params().into_iter().zip(keys) {
-        if let Some(key) = key {
-            grads.insert(p, key);
-        }
-    }
+    let grads = ParamGrads::with_keys(tape.backward_and_reset(root), &model.params(), keys);
     optimizer.step(&mut model.params_mut(), &grads);
     loss
 }
