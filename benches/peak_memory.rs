@@ -120,14 +120,8 @@ fn w2<F: Float>(sizes: &[usize], batch: usize, how: &str) -> f64 {
             let mut tape = Tape::new();
             let mut sgd = benches::optim::optimizer::<F>("sgd");
             for _ in 0..3 {
-                loss = mlp::tape_step_consuming(
-                    &mut tape,
-                    &mut net,
-                    &x,
-                    &labels,
-                    reg,
-                    sgd.as_mut(),
-                );
+                loss =
+                    mlp::tape_step_consuming(&mut tape, &mut net, &x, &labels, reg, sgd.as_mut());
             }
         }
         "hand" => {

@@ -234,7 +234,11 @@ impl Plan {
         nodes: &'a [Node<F>],
         empty: &'a Array2<F>,
         i: usize,
-    ) -> (SmallVec<[&'a Array2<F>; 2]>, &'a Array2<F>, SmallVec<[Shape; 2]>) {
+    ) -> (
+        SmallVec<[&'a Array2<F>; 2]>,
+        &'a Array2<F>,
+        SmallVec<[Shape; 2]>,
+    ) {
         let node = &nodes[i];
         let r = self.reads[i];
         let mut inputs = SmallVec::new();
@@ -244,14 +248,23 @@ impl Plan {
             if r.reads_input(k) {
                 let value: &Array2<F> = &nodes[j.0].value;
                 // The plan keeps every declared value until its last reader.
-                debug_assert_eq!(value.dim(), self.shapes[j.0].dim(), "node {} freed early", j.0);
+                debug_assert_eq!(
+                    value.dim(),
+                    self.shapes[j.0].dim(),
+                    "node {} freed early",
+                    j.0
+                );
                 inputs.push(value);
             } else {
                 inputs.push(empty);
             }
         }
         let output = if r.reads_output() {
-            debug_assert_eq!(node.value.dim(), self.shapes[i].dim(), "node {i} freed early");
+            debug_assert_eq!(
+                node.value.dim(),
+                self.shapes[i].dim(),
+                "node {i} freed early"
+            );
             &*node.value
         } else {
             empty
@@ -314,7 +327,9 @@ fn step<F: Float>(
             continue;
         }
         if nodes[input.0].fresh_consumer
-            && hold_or_combine(held, nodes, plan, empty, earlier, rest, i, &ctx, wrt, input.0)
+            && hold_or_combine(
+                held, nodes, plan, empty, earlier, rest, i, &ctx, wrt, input.0,
+            )
         {
             continue;
         }
@@ -387,7 +402,13 @@ fn hold_or_combine<F: Float>(
     let first = held.swap_remove(at);
     let first_upstream = rest[first.node - i].as_ref().expect("swept");
     let total = if op.prefers_fresh_gradient() {
-        checked(op.as_ref(), wrt, ctx.input_shape(wrt), op.backward(ctx, wrt)).map(|mut total| {
+        checked(
+            op.as_ref(),
+            wrt,
+            ctx.input_shape(wrt),
+            op.backward(ctx, wrt),
+        )
+        .map(|mut total| {
             first.accumulate(nodes, plan, empty, first_upstream, &mut total);
             total
         })
@@ -421,7 +442,12 @@ impl Held {
         upstream: &Array2<F>,
     ) -> Option<Array2<F>> {
         self.with_ctx(nodes, plan, empty, upstream, |op, ctx| {
-            checked(op, self.wrt, ctx.input_shape(self.wrt), op.backward(ctx, self.wrt))
+            checked(
+                op,
+                self.wrt,
+                ctx.input_shape(self.wrt),
+                op.backward(ctx, self.wrt),
+            )
         })
     }
 

@@ -69,11 +69,11 @@
 #![warn(missing_docs)]
 
 pub mod anomaly;
+mod consume;
 pub mod decisions;
 mod display;
 mod dot;
 mod dot_legend;
-mod consume;
 mod error;
 mod float;
 pub mod gemm;

@@ -153,8 +153,7 @@ fn every_registered_op_gives_the_bits_of_backward() {
                 let reference = loss.backward();
 
                 let mut consumed = Tape::new();
-                let (loss, new_keys) =
-                    record(&consumed, &spec, &values, &params, &kinds, &weights);
+                let (loss, new_keys) = record(&consumed, &spec, &values, &params, &kinds, &weights);
                 let loss = loss.key();
                 let grads = consumed.backward_and_reset(loss);
                 assert!(consumed.is_empty(), "{}: tape not reset", spec.name);
@@ -197,7 +196,10 @@ fn mlp_with_l2_matches_backward() {
     let loss2 = loss2.key();
     let grads = tape2.backward_and_reset(loss2);
     for (a, b) in keys.iter().zip(&keys2) {
-        let (a, b) = (reference.get_by_key(*a).unwrap(), grads.get_by_key(*b).unwrap());
+        let (a, b) = (
+            reference.get_by_key(*a).unwrap(),
+            grads.get_by_key(*b).unwrap(),
+        );
         assert!(same_bits(a, b), "{a}\n{b}");
     }
 }
@@ -253,10 +255,7 @@ fn errors_are_typed_and_leave_the_tape_reset() {
         Err(Error::ForeignNode { .. })
     ));
     let loss = tape.leaf(array![[1.0, 2.0]]).exp().key();
-    assert_panics_here!(
-        tape.backward_and_reset(loss),
-        "the loss must be 1×1"
-    );
+    assert_panics_here!(tape.backward_and_reset(loss), "the loss must be 1×1");
 }
 
 /// Anomaly mode is supported: nothing is freed early, the gradients are
@@ -286,7 +285,10 @@ fn anomaly_mode_reports_as_try_backward_and_resets() {
     let Err(Error::Anomaly(a)) = tape.try_backward_and_reset(loss) else {
         panic!("the same anomaly")
     };
-    assert_eq!((a.node, a.op, a.pass), (expected.node, expected.op, expected.pass));
+    assert_eq!(
+        (a.node, a.op, a.pass),
+        (expected.node, expected.op, expected.pass)
+    );
     assert!(tape.is_empty() && tape.anomaly().is_none());
 }
 
@@ -320,7 +322,12 @@ fn cube_grad(reads: Reads) -> std::thread::Result<Result<Array2<f64>>> {
         let (x, loss) = {
             let x = tape.leaf(array![[1.0, -2.0], [0.5, 3.0]]);
             let y = tape.try_apply(Cube { reads }, &[x]).unwrap();
-            (x.key(), (y * tape.constant(array![[1.0, 2.0], [-1.0, 0.5]])).sum().key())
+            (
+                x.key(),
+                (y * tape.constant(array![[1.0, 2.0], [-1.0, 0.5]]))
+                    .sum()
+                    .key(),
+            )
         };
         let grads = tape.try_backward_and_reset(loss)?;
         Ok(grads.get_by_key(x).unwrap().clone())
@@ -354,7 +361,14 @@ fn a_panicking_op_leaves_the_tape_reset() {
     let mut tape = Tape::new();
     let loss = {
         let x = tape.leaf(array![[1.0, 2.0]]);
-        let y = tape.try_apply(Cube { reads: Reads::NOTHING }, &[x]).unwrap();
+        let y = tape
+            .try_apply(
+                Cube {
+                    reads: Reads::NOTHING,
+                },
+                &[x],
+            )
+            .unwrap();
         y.sum().key()
     };
     let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

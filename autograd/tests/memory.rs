@@ -62,7 +62,11 @@ fn allocated_consuming() -> (usize, bool, Array2<f64>) {
     let (x, y_buffer, loss) = {
         let x = tape.leaf(input());
         let y = x.square();
-        (x.key(), y.with_value(|v| v.as_ptr() as usize), y.sum().key())
+        (
+            x.key(),
+            y.with_value(|v| v.as_ptr() as usize),
+            y.sum().key(),
+        )
     };
     let mut grads = tape.backward_and_reset(loss);
     let g = grads.take_by_key(x).expect("x is used");

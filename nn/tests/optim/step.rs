@@ -301,10 +301,16 @@ fn train_step_matches_backward_then_reset_bit_for_bit() {
     let mut rng_b = rand::rngs::StdRng::seed_from_u64(9);
     let (mut tape_a, mut tape_b) = (Tape::new(), Tape::new());
     for _ in 0..3 {
-        let loss_a = train_step(&mut tape_a, &mut a, &mut opt_a, Some(&mut rng_a), |net, ctx| {
-            let out = net.forward(ctx, ctx.tape().constant(x.clone()));
-            losses::l2_regression(out, &y)
-        });
+        let loss_a = train_step(
+            &mut tape_a,
+            &mut a,
+            &mut opt_a,
+            Some(&mut rng_a),
+            |net, ctx| {
+                let out = net.forward(ctx, ctx.tape().constant(x.clone()));
+                losses::l2_regression(out, &y)
+            },
+        );
         tape_b.reset();
         let (loss_b, grads) = {
             let mut ctx = Ctx::train(&tape_b).with_rng(&mut rng_b);
