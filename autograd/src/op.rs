@@ -18,9 +18,12 @@ use crate::{Error, Float, Result, Shape, Var};
 /// the forward pass, and the gradient of the loss with respect to the output.
 #[derive(Debug)]
 pub struct BackwardCtx<'a, F: Float> {
-    /// Input values, in the order the op received them.
+    /// Input values, in the order the op received them. Under
+    /// [`Tape::backward_and_reset`](crate::Tape::backward_and_reset), an
+    /// input whose value [`Op::backward_reads`] did not list is an empty
+    /// 0×0 matrix.
     pub inputs: &'a [&'a Array2<F>],
-    /// The op's output value.
+    /// The op's output value (likewise empty there if not listed).
     pub output: &'a Array2<F>,
     /// ∂L/∂output, the same shape as `output`.
     pub upstream: &'a Array2<F>,
@@ -242,9 +245,10 @@ pub trait Op<F: Float>: 'static {
     /// The result must be bit for bit what [`Op::backward`] returns.
     ///
     /// The sweep asks only when it would drop the upstream gradient right
-    /// afterwards ([`Var::backward_leaves`]) and the input's gradient is
-    /// still empty, so the upstream buffer becomes the input's gradient
-    /// instead of being copied into a new one.
+    /// afterwards ([`Var::backward_leaves`],
+    /// [`Tape::backward_and_reset`](crate::Tape::backward_and_reset)) and
+    /// the input's gradient is still empty, so the upstream buffer becomes
+    /// the input's gradient instead of being copied into a new one.
     ///
     /// ```
     /// use autograd::Tape;
