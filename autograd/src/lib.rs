@@ -59,6 +59,9 @@
 //!   product per input) and record it with [`Tape::try_apply`].
 //! * **Parameters** ([`Param`]) live outside the tape and are shared into it
 //!   without copying; [`Tape::reset`] empties the tape between steps.
+//!   [`Tape::backward_and_reset`] does backward and that reset in one,
+//!   freeing each recorded value as soon as the sweep is past its last
+//!   reader ([`Op::backward_reads`]): a lower peak for a training step.
 //! * **`f32` or `f64`**: everything is generic over [`Float`]. Train in
 //!   `f32` for speed; check gradients in `f64`, where finite differences are
 //!   accurate enough to mean something.
