@@ -463,4 +463,30 @@ mod tests {
             assert_eq!(p.value(), q.value());
         }
     }
+
+    #[test]
+    fn tape_step_consuming_is_tape_step_bit_for_bit() {
+        let mut rng = SplitMix::new(6);
+        let mut a = Mlp::<f64>::new(&[10, 6, 5, 4], 2);
+        let mut b = Mlp::<f64>::new(&[10, 6, 5, 4], 2);
+        let x = Arc::new(rng.matrix(5, 10, 1.0));
+        let labels = rng.labels(5, 4);
+        let (mut tape_a, mut tape_b) = (Tape::new(), Tape::new());
+        let mut opt_a = nn::optim::Sgd::new(nn::optim::SgdConfig { lr: 0.1 }).unwrap();
+        let mut opt_b = nn::optim::Sgd::new(nn::optim::SgdConfig { lr: 0.1 }).unwrap();
+        for _ in 0..3 {
+            let la = tape_step_consuming(&mut tape_a, &mut a, &x, &labels, 1e-3, &mut opt_a);
+            let lb = tape_step(&mut tape_b, &mut b, &x, &labels, 1e-3, &mut opt_b);
+            assert_eq!(la.to_bits(), lb.to_bits());
+        }
+        for (p, q) in a
+            .weights
+            .iter()
+            .chain(&a.biases)
+            .zip(b.weights.iter().chain(&b.biases))
+        {
+            let bits = |p: &Param<f64>| p.value().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(p), bits(q));
+        }
+    }
 }
