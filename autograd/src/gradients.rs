@@ -139,7 +139,7 @@ impl<F: Float> Gradients<F> {
     }
 
     /// Gradients for the recording `tape_id`, one slot per node (for the
-    /// consuming sweep in `consume.rs`, which builds its own).
+    /// consuming sweep in `consume/`, which builds its own).
     pub(crate) fn from_parts(tape_id: u64, grads: Vec<Option<Array2<F>>>) -> Self {
         Gradients { tape_id, grads }
     }

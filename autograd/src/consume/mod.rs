@@ -15,14 +15,23 @@
 //! those of [`Var::backward_leaves`]: the same contributions, summed in the
 //! same order.
 
+//!
+//! `plan.rs` works out what the sweep reads and when each value is freed;
+//! `held.rs` is the matmul-first hold of `gradients.rs` on that plan's view.
+
+mod held;
+mod plan;
+
 use ndarray::Array2;
 use smallvec::SmallVec;
 
 use crate::gradients::{Gradients, NodeKey};
 use crate::kernels::recycle;
 use crate::node::{Node, NodeKind, Value};
-use crate::op::{BackwardCtx, Op, Reads, note_wrong_shape, take_wrong_gradient};
+use crate::op::{BackwardCtx, Op, take_wrong_gradient};
 use crate::{Error, Float, Result, Shape, Tape, Var};
+use held::{Held, checked, hold_or_combine};
+use plan::{NOT_READ, Plan};
 
 impl<F: Float> Tape<F> {
     /// Backward from `root` (a 1×1 node, named by its [`NodeKey`]), keeping
@@ -157,130 +166,6 @@ fn consume<F: Float>(tape: &mut Tape<F>, root: NodeKey) -> Result<Gradients<F>> 
     Ok(Gradients::from_parts(tape_id, grads))
 }
 
-/// `last_read` of a value no step reads: freed before the sweep.
-const NOT_READ: usize = usize::MAX;
-/// `last_read` of a value a held contribution may read after the sweep's
-/// loop: kept until the tape is reset.
-const TO_THE_END: usize = usize::MAX - 1;
-
-/// What the sweep reads, worked out before it starts.
-struct Plan {
-    /// Every node's shape (up to the root), known after its value is freed.
-    shapes: Vec<Shape>,
-    /// For each op node whose backward runs, the values it reads for the
-    /// inputs needing a gradient ([`Op::backward_reads`], united).
-    reads: Vec<Reads>,
-    /// For each node, the last step of the sweep (the lowest node index)
-    /// reading its value; [`NOT_READ`] or [`TO_THE_END`].
-    last_read: Vec<usize>,
-}
-
-impl Plan {
-    /// Walks the tape from `root` down as the sweep will: a node's backward
-    /// runs when the root reaches it through inputs needing a gradient (a
-    /// superset of the sweep's, which may also stop at a misshapen
-    /// gradient: values are then kept longer, never freed too early).
-    fn new<F: Float>(nodes: &[Node<F>], root: usize) -> Plan {
-        let shapes: Vec<Shape> = nodes[..=root].iter().map(|n| Shape::of(&n.value)).collect();
-        let mut reached = vec![false; root + 1];
-        reached[root] = nodes[root].requires_grad;
-        let mut reads = vec![Reads::NOTHING; root + 1];
-        let mut last_read = vec![NOT_READ; root + 1];
-        for i in (0..=root).rev() {
-            let node = &nodes[i];
-            let NodeKind::Op(op) = &node.kind else {
-                continue;
-            };
-            if !reached[i] {
-                continue;
-            }
-            let mut r = Reads::NOTHING;
-            let mut holds = false;
-            for (wrt, j) in node.inputs.iter().enumerate() {
-                let input = &nodes[j.0];
-                if input.requires_grad {
-                    reached[j.0] = true;
-                    r = r.union(op.backward_reads(wrt));
-                    // The sweep may hold this contribution back and compute
-                    // it at a later step, or after its loop (`Held`).
-                    holds |= input.fresh_consumer && !op.prefers_fresh_gradient();
-                }
-            }
-            reads[i] = r;
-            let at = if holds { TO_THE_END } else { i };
-            for (k, j) in node.inputs.iter().enumerate() {
-                if r.reads_input(k) {
-                    note_read(&mut last_read[j.0], at);
-                }
-            }
-            if r.reads_output() {
-                note_read(&mut last_read[i], at);
-            }
-        }
-        Plan {
-            shapes,
-            reads,
-            last_read,
-        }
-    }
-
-    /// Node `i`'s inputs and output as its backward may see them: the
-    /// values it declared, an empty 0×0 matrix for every other one (so an
-    /// op reading what it did not declare fails rather than reading a value
-    /// that is sometimes freed), and the inputs' shapes.
-    #[allow(clippy::type_complexity)] // the three parts of a context
-    fn view<'a, F: Float>(
-        &'a self,
-        nodes: &'a [Node<F>],
-        empty: &'a Array2<F>,
-        i: usize,
-    ) -> (
-        SmallVec<[&'a Array2<F>; 2]>,
-        &'a Array2<F>,
-        SmallVec<[Shape; 2]>,
-    ) {
-        let node = &nodes[i];
-        let r = self.reads[i];
-        let mut inputs = SmallVec::new();
-        let mut shapes = SmallVec::new();
-        for (k, j) in node.inputs.iter().enumerate() {
-            shapes.push(self.shapes[j.0]);
-            if r.reads_input(k) {
-                let value: &Array2<F> = &nodes[j.0].value;
-                // The plan keeps every declared value until its last reader.
-                debug_assert_eq!(
-                    value.dim(),
-                    self.shapes[j.0].dim(),
-                    "node {} freed early",
-                    j.0
-                );
-                inputs.push(value);
-            } else {
-                inputs.push(empty);
-            }
-        }
-        let output = if r.reads_output() {
-            debug_assert_eq!(
-                node.value.dim(),
-                self.shapes[i].dim(),
-                "node {i} freed early"
-            );
-            &*node.value
-        } else {
-            empty
-        };
-        (inputs, output, shapes)
-    }
-}
-
-/// Records a read of a value at step `at`: the sweep runs downwards, so
-/// the last read is the lowest step, unless one is kept to the end.
-fn note_read(slot: &mut usize, at: usize) {
-    if *slot != TO_THE_END {
-        *slot = if at == TO_THE_END { at } else { at.min(*slot) };
-    }
-}
-
 /// Frees a node's value: an owned buffer goes to the cache, a shared one
 /// (a [`Param`](crate::Param)'s, `constant_arc`'s) drops the tape's share.
 /// The node is left holding an empty 0×0 matrix until the tape is reset.
@@ -371,134 +256,5 @@ fn in_place<F: Float>(
     } else {
         rest[0] = Some(grad);
         false
-    }
-}
-
-/// `gradients::hold_or_combine` on the view (same order of sums, so the
-/// same bits).
-#[allow(clippy::too_many_arguments)] // the sweep's state
-fn hold_or_combine<F: Float>(
-    held: &mut SmallVec<[Held; 4]>,
-    nodes: &[Node<F>],
-    plan: &Plan,
-    empty: &Array2<F>,
-    earlier: &mut [Option<Array2<F>>],
-    rest: &[Option<Array2<F>>],
-    i: usize,
-    ctx: &BackwardCtx<'_, F>,
-    wrt: usize,
-    leaf: usize,
-) -> bool {
-    let NodeKind::Op(op) = &nodes[i].kind else {
-        unreachable!("only op nodes contribute gradients")
-    };
-    let Some(at) = held.iter().position(|h| h.leaf == leaf) else {
-        if op.prefers_fresh_gradient() {
-            return false;
-        }
-        held.push(Held { leaf, node: i, wrt });
-        return true;
-    };
-    let first = held.swap_remove(at);
-    let first_upstream = rest[first.node - i].as_ref().expect("swept");
-    let total = if op.prefers_fresh_gradient() {
-        checked(
-            op.as_ref(),
-            wrt,
-            ctx.input_shape(wrt),
-            op.backward(ctx, wrt),
-        )
-        .map(|mut total| {
-            first.accumulate(nodes, plan, empty, first_upstream, &mut total);
-            total
-        })
-    } else {
-        first
-            .backward(nodes, plan, empty, first_upstream)
-            .map(|mut total| {
-                op.backward_accumulate(ctx, wrt, &mut total);
-                total
-            })
-    };
-    earlier[leaf] = total;
-    true
-}
-
-/// A leaf's first gradient contribution, held back (see
-/// `gradients::Held`): from input `wrt` of node `node`.
-struct Held {
-    leaf: usize,
-    node: usize,
-    wrt: usize,
-}
-
-impl Held {
-    /// The contribution as a new matrix (`None`, noted, if misshapen).
-    fn backward<F: Float>(
-        &self,
-        nodes: &[Node<F>],
-        plan: &Plan,
-        empty: &Array2<F>,
-        upstream: &Array2<F>,
-    ) -> Option<Array2<F>> {
-        self.with_ctx(nodes, plan, empty, upstream, |op, ctx| {
-            checked(
-                op,
-                self.wrt,
-                ctx.input_shape(self.wrt),
-                op.backward(ctx, self.wrt),
-            )
-        })
-    }
-
-    /// The contribution added into `total`.
-    fn accumulate<F: Float>(
-        &self,
-        nodes: &[Node<F>],
-        plan: &Plan,
-        empty: &Array2<F>,
-        upstream: &Array2<F>,
-        total: &mut Array2<F>,
-    ) {
-        self.with_ctx(nodes, plan, empty, upstream, |op, ctx| {
-            op.backward_accumulate(ctx, self.wrt, total)
-        });
-    }
-
-    fn with_ctx<F: Float, R>(
-        &self,
-        nodes: &[Node<F>],
-        plan: &Plan,
-        empty: &Array2<F>,
-        upstream: &Array2<F>,
-        f: impl FnOnce(&dyn Op<F>, &BackwardCtx<'_, F>) -> R,
-    ) -> R {
-        let NodeKind::Op(op) = &nodes[self.node].kind else {
-            unreachable!("only op nodes contribute gradients")
-        };
-        let (inputs, output, shapes) = plan.view(nodes, empty, self.node);
-        let ctx = BackwardCtx {
-            inputs: &inputs,
-            output,
-            upstream,
-            input_shapes: Some(&shapes),
-        };
-        f(op.as_ref(), &ctx)
-    }
-}
-
-/// `grad` if it has the input's shape; otherwise notes the error for the
-/// sweep to return and drops it.
-fn checked<F: Float>(
-    op: &dyn Op<F>,
-    wrt: usize,
-    expected: Shape,
-    grad: Array2<F>,
-) -> Option<Array2<F>> {
-    if grad.dim() == expected.dim() {
-        Some(grad)
-    } else {
-        note_wrong_shape(op.name(), wrt, expected, grad);
-        None
     }
 }
