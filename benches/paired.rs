@@ -24,7 +24,9 @@
 //!
 //! `PAIRED_ROUNDS` sets the number of rounds (default 31); `PAIRED_ONLY`
 //! = `optim`, `w1` or `w2` runs just that group; `threads` runs only the W2
-//! step at 2 threads against 1 (not part of the default run).
+//! step at 2 threads against 1, and `consume` the W2 step with
+//! `Tape::backward_and_reset` against `backward` then `reset` (neither is
+//! part of the default run).
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -190,6 +192,39 @@ fn w2_threads<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
     autograd::set_threads(1).expect("one thread");
 }
 
+/// The W2 step with `backward_and_reset` (`mlp::tape_step_consuming`)
+/// against `backward` then `reset` (`mlp::tape_step`): the printed ratio
+/// is consuming / plain.
+fn w2_consume<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
+    let mut rng = SplitMix::new(7);
+    let classes = *sizes.last().expect("sizes");
+    let x = Arc::new(rng.matrix::<F>(batch, sizes[0], 1.0));
+    let labels = rng.labels(batch, classes);
+    let reg = F::of(1e-4);
+    let mut sgd = Sgd::new(SgdConfig { lr: 1e-3 }).expect("a valid rate");
+    let (mut a, mut b) = (Mlp::<F>::new(sizes, 1), Mlp::<F>::new(sizes, 1));
+    let mut tape = Tape::new();
+    let mut step = |net: &mut Mlp<F>, consume: bool| {
+        let f = if consume {
+            mlp::tape_step_consuming
+        } else {
+            mlp::tape_step
+        };
+        black_box(f(&mut tape, net, &x, &labels, reg, &mut sgd));
+    };
+    let step = std::cell::RefCell::new(&mut step);
+    let mut consuming = || step.borrow_mut()(&mut a, true);
+    let mut plain = || step.borrow_mut()(&mut b, false);
+    let name: Vec<String> = sizes.iter().map(usize::to_string).collect();
+    pair_up(
+        &format!("W2 consume {} batch {batch}/{}", name.join("-"), F::NAME),
+        &["backward_and_reset", "backward"],
+        &mut [&mut consuming, &mut plain],
+        4,
+        rounds,
+    );
+}
+
 /// One optimizer step on a 3072×100 parameter against the hand-written
 /// loop over the same kind of buffers (`benches::optim`): target ≤ 1.1×.
 fn optimizers<F: Float>(rounds: usize) {
@@ -222,6 +257,13 @@ fn main() {
         optimizers::<f32>(rounds);
     }
     if only == "optim" {
+        return;
+    }
+    if only == "consume" {
+        w2_consume::<f32>(&[3072, 100, 10], 256, rounds);
+        w2_consume::<f64>(&[3072, 100, 10], 256, rounds);
+        w2_consume::<f32>(&[784, 512, 512, 10], 128, rounds);
+        w2_consume::<f64>(&[784, 512, 512, 10], 128, rounds);
         return;
     }
     if only == "threads" {

@@ -10,12 +10,14 @@
 //!
 //! Cases:
 //! * `square().sum()` forward + backward on an n×n f64 input, on the tape
-//!   (`backward`, and `backward_leaves`, which keeps only leaves'
-//!   gradients) and by hand (`2x` into one new matrix). The minimum is the
+//!   (`backward`; `backward_leaves`, which keeps only leaves' gradients;
+//!   `backward_and_reset`, which also frees each value once the sweep no
+//!   longer reads it) and by hand (`2x` into one new matrix). The minimum is the
 //!   input plus its gradient: 2×.
 //! * One W2 step (784-512-512-10 batch 128, 3072-100-10 batch 256; f32 and
 //!   f64), three steps each so the buffer cache is warm, on the tape
-//!   (`benches::mlp::tape_step` with SGD) and by hand
+//!   (`benches::mlp::tape_step` with SGD, and `tape_step_consuming`, the
+//!   same step with `backward_and_reset`) and by hand
 //!   (`hand_grads` + `sgd`). The minimum is parameters + gradients +
 //!   input + the activations backward needs (each hidden layer's output
 //!   and the scores).
@@ -74,6 +76,16 @@ fn square_sum(n: usize, how: &str) -> f64 {
             };
             loss.item() + grads[xv][[n - 1, n - 1]]
         }
+        "tape_reset" => {
+            let mut tape = Tape::new();
+            let (xv, loss, value) = {
+                let xv = tape.leaf(x);
+                let loss = xv.square().sum();
+                (xv.key(), loss.key(), loss.item())
+            };
+            let grads = tape.backward_and_reset(loss);
+            value + grads.get_by_key(xv).expect("x is used")[[n - 1, n - 1]]
+        }
         other => panic!("no square case {other:?}"),
     }
 }
@@ -102,6 +114,14 @@ fn w2<F: Float>(sizes: &[usize], batch: usize, how: &str) -> f64 {
             let mut sgd = benches::optim::optimizer::<F>("sgd");
             for _ in 0..3 {
                 loss = mlp::tape_step(&mut tape, &mut net, &x, &labels, reg, sgd.as_mut());
+            }
+        }
+        "tape_reset" => {
+            let mut tape = Tape::new();
+            let mut sgd = benches::optim::optimizer::<F>("sgd");
+            for _ in 0..3 {
+                loss =
+                    mlp::tape_step_consuming(&mut tape, &mut net, &x, &labels, reg, sgd.as_mut());
             }
         }
         "hand" => {
@@ -182,7 +202,7 @@ fn main() {
             "square().sum() fwd+bwd, {n}x{n} f64 (input {:.1} MB)",
             mb(input)
         );
-        for how in ["hand", "tape", "tape_leaves"] {
+        for how in ["hand", "tape", "tape_leaves", "tape_reset"] {
             let peak = run(&["square", &n.to_string(), how]);
             let ratio = peak as f64 / input as f64;
             println!("  {how:<12} peak {:>9.1} MB = {ratio:.2}x input", mb(peak));
@@ -198,7 +218,7 @@ fn main() {
                     "W2 {net} batch {batch}/{float}, 3 steps (minimum {:.1} MB)",
                     mb(minimum)
                 );
-                for how in ["hand", "tape"] {
+                for how in ["hand", "tape", "tape_reset"] {
                     let peak = run(&["w2", net, float, how]);
                     let ratio = peak as f64 / minimum as f64;
                     println!(

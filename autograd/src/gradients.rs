@@ -138,6 +138,12 @@ impl<F: Float> Gradients<F> {
         self.tape_id == tape.id()
     }
 
+    /// Gradients for the recording `tape_id`, one slot per node (for the
+    /// consuming sweep in `consume/`, which builds its own).
+    pub(crate) fn from_parts(tape_id: u64, grads: Vec<Option<Array2<F>>>) -> Self {
+        Gradients { tape_id, grads }
+    }
+
     /// The gradient of node `index` without a tape check, for this crate's
     /// own drawing code after it has checked the tape once.
     pub(crate) fn get_index(&self, index: usize) -> Option<&Array2<F>> {
@@ -158,6 +164,11 @@ impl NodeKey {
     /// The node's position on its tape.
     pub fn id(self) -> NodeId {
         self.id
+    }
+
+    /// The recording the key belongs to (a tape's id at the time).
+    pub(crate) fn tape_id(self) -> u64 {
+        self.tape_id
     }
 }
 
@@ -319,6 +330,7 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
             inputs,
             output: &node.value,
             upstream,
+            input_shapes: None,
         };
         for (wrt, input) in ids.iter().enumerate() {
             if !nodes[input.0].requires_grad {
@@ -538,6 +550,7 @@ fn with_ctx<F: Float, R>(
         inputs: &inputs,
         output: &node.value,
         upstream,
+        input_shapes: None,
     };
     f(op.as_ref(), &ctx)
 }

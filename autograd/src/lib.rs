@@ -59,6 +59,9 @@
 //!   product per input) and record it with [`Tape::try_apply`].
 //! * **Parameters** ([`Param`]) live outside the tape and are shared into it
 //!   without copying; [`Tape::reset`] empties the tape between steps.
+//!   [`Tape::backward_and_reset`] does backward and that reset in one,
+//!   freeing each recorded value as soon as the sweep is past its last
+//!   reader ([`Op::backward_reads`]): a lower peak for a training step.
 //! * **`f32` or `f64`**: everything is generic over [`Float`]. Train in
 //!   `f32` for speed; check gradients in `f64`, where finite differences are
 //!   accurate enough to mean something.
@@ -69,6 +72,7 @@
 #![warn(missing_docs)]
 
 pub mod anomaly;
+mod consume;
 pub mod decisions;
 mod display;
 mod dot;
@@ -100,7 +104,7 @@ pub use error::{Error, Produced, Result, WrongShape};
 pub use float::Float;
 pub use float::{cached_bytes, release_cached_buffers};
 pub use gradients::{Gradients, NodeKey};
-pub use op::{BackwardCtx, GraphCtx, Op};
+pub use op::{BackwardCtx, GraphCtx, Op, Reads};
 pub use ops::reduce::Over;
 pub use param::{Param, ParamId};
 pub use pool::MAX_CACHED_BYTES;

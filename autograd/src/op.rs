@@ -18,12 +18,128 @@ use crate::{Error, Float, Result, Shape, Var};
 /// the forward pass, and the gradient of the loss with respect to the output.
 #[derive(Debug)]
 pub struct BackwardCtx<'a, F: Float> {
-    /// Input values, in the order the op received them.
+    /// Input values, in the order the op received them. Under
+    /// [`Tape::backward_and_reset`](crate::Tape::backward_and_reset), an
+    /// input whose value [`Op::backward_reads`] did not list is an empty
+    /// 0×0 matrix.
     pub inputs: &'a [&'a Array2<F>],
-    /// The op's output value.
+    /// The op's output value (likewise empty there if not listed).
     pub output: &'a Array2<F>,
     /// ∂L/∂output, the same shape as `output`.
     pub upstream: &'a Array2<F>,
+    /// The inputs' shapes when some values in `inputs` (or `output`) may
+    /// have been freed ([`Tape::backward_and_reset`](crate::Tape::backward_and_reset)
+    /// frees every value [`Op::backward_reads`] does not list, leaving an
+    /// empty 0×0 matrix); `None` when `inputs` hold every value. Read it
+    /// through [`BackwardCtx::input_shape`].
+    pub input_shapes: Option<&'a [Shape]>,
+}
+
+impl<F: Float> BackwardCtx<'_, F> {
+    /// The shape of input `k`, whether or not its value is still held: an
+    /// op whose backward needs only shapes (`sum`, `reshape`) reads them
+    /// here and declares so in [`Op::backward_reads`].
+    ///
+    /// ```
+    /// use autograd::{BackwardCtx, Shape};
+    /// use ndarray::Array2;
+    /// let (x, y, g) = (Array2::<f64>::zeros((2, 3)), Array2::zeros((0, 0)), Array2::ones((1, 1)));
+    /// let full = BackwardCtx { inputs: &[&x], output: &y, upstream: &g, input_shapes: None };
+    /// assert_eq!(full.input_shape(0), Shape::new(2, 3));
+    /// let freed = Array2::<f64>::zeros((0, 0));
+    /// let shapes = [Shape::new(2, 3)];
+    /// let ctx = BackwardCtx { inputs: &[&freed], output: &y, upstream: &g, input_shapes: Some(&shapes) };
+    /// assert_eq!(ctx.input_shape(0), Shape::new(2, 3));
+    /// ```
+    #[inline]
+    pub fn input_shape(&self, k: usize) -> Shape {
+        match self.input_shapes {
+            Some(shapes) => shapes[k],
+            None => Shape::of(self.inputs[k]),
+        }
+    }
+
+    /// [`BackwardCtx::input_shape`] as ndarray's `(rows, cols)`.
+    #[inline]
+    pub fn input_dim(&self, k: usize) -> (usize, usize) {
+        self.input_shape(k).dim()
+    }
+}
+
+/// Which values an op's backward reads ([`Op::backward_reads`]): some of
+/// its inputs' values, and perhaps its output's. What it does not read,
+/// [`Tape::backward_and_reset`](crate::Tape::backward_and_reset) may free
+/// before the op's backward runs (shapes stay available through
+/// [`BackwardCtx::input_shape`]).
+///
+/// ```
+/// use autograd::op::Reads;
+/// let mul_wrt_lhs = Reads::input(1); // ∂(a·b)/∂a = b
+/// assert!(mul_wrt_lhs.reads_input(1) && !mul_wrt_lhs.reads_input(0));
+/// assert!(!mul_wrt_lhs.reads_output());
+/// assert!(Reads::ALL.reads_input(7) && Reads::ALL.reads_output());
+/// assert_eq!(Reads::NOTHING.union(Reads::OUTPUT), Reads::OUTPUT);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reads {
+    /// Bit `k` for input `k`; bit 63 stands for input 63 and every later one.
+    inputs: u64,
+    output: bool,
+}
+
+impl Reads {
+    /// Every input and the output: the default, always correct.
+    pub const ALL: Reads = Reads {
+        inputs: u64::MAX,
+        output: true,
+    };
+    /// No value at all, only shapes and the upstream gradient (`sum`,
+    /// `reshape`, `add`).
+    pub const NOTHING: Reads = Reads {
+        inputs: 0,
+        output: false,
+    };
+    /// Every input, not the output.
+    pub const INPUTS: Reads = Reads {
+        inputs: u64::MAX,
+        output: false,
+    };
+    /// The output only (`exp`, `softmax`).
+    pub const OUTPUT: Reads = Reads {
+        inputs: 0,
+        output: true,
+    };
+
+    /// Input `k` only.
+    pub const fn input(k: usize) -> Reads {
+        Reads {
+            inputs: 1 << bit(k),
+            output: false,
+        }
+    }
+
+    /// What either reads.
+    pub const fn union(self, other: Reads) -> Reads {
+        Reads {
+            inputs: self.inputs | other.inputs,
+            output: self.output || other.output,
+        }
+    }
+
+    /// True when input `k`'s value is read.
+    pub const fn reads_input(self, k: usize) -> bool {
+        (self.inputs >> bit(k)) & 1 == 1
+    }
+
+    /// True when the output's value is read.
+    pub const fn reads_output(self) -> bool {
+        self.output
+    }
+}
+
+/// The bit of [`Reads::inputs`] standing for input `k`.
+const fn bit(k: usize) -> usize {
+    if k < 63 { k } else { 63 }
 }
 
 /// What [`Op::backward_graph`] may use: the op's inputs, output and
@@ -98,11 +214,27 @@ pub trait Op<F: Float>: 'static {
     /// adds nothing and the sweep returns [`Error::WrongShape`].
     fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {
         let grad = self.backward(ctx, wrt);
-        if grad.dim() == ctx.inputs[wrt].dim() {
+        let expected = ctx.input_shape(wrt);
+        if grad.dim() == expected.dim() {
             crate::kernels::add_into(total, &grad);
         } else {
-            note_wrong_gradient(self.name(), wrt, ctx.inputs[wrt], grad);
+            note_wrong_shape(self.name(), wrt, expected, grad);
         }
+    }
+
+    /// Which values [`Op::backward`] (and `backward_accumulate`,
+    /// `backward_in_place`) read for input `wrt`'s gradient. The default,
+    /// [`Reads::ALL`], is always right; an op that needs less says so, and
+    /// [`Tape::backward_and_reset`](crate::Tape::backward_and_reset) frees
+    /// each value once nothing later in the sweep reads it (`x.square().sum()`:
+    /// `sum` reads no value, so `x²` is freed before the sweep starts).
+    ///
+    /// That backward shows an op only the values it declares for the
+    /// inputs it is asked about (the rest are empty 0×0 matrices), so an
+    /// under-declaring op fails there (a panic or [`Error::WrongShape`])
+    /// rather than reading a stale value.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::ALL
     }
 
     /// Overwrites `grad`, which holds ∂L/∂output, with ∂L/∂inputs\[wrt\],
@@ -113,9 +245,10 @@ pub trait Op<F: Float>: 'static {
     /// The result must be bit for bit what [`Op::backward`] returns.
     ///
     /// The sweep asks only when it would drop the upstream gradient right
-    /// afterwards ([`Var::backward_leaves`]) and the input's gradient is
-    /// still empty, so the upstream buffer becomes the input's gradient
-    /// instead of being copied into a new one.
+    /// afterwards ([`Var::backward_leaves`],
+    /// [`Tape::backward_and_reset`](crate::Tape::backward_and_reset)) and
+    /// the input's gradient is still empty, so the upstream buffer becomes
+    /// the input's gradient instead of being copied into a new one.
     ///
     /// ```
     /// use autograd::Tape;
@@ -184,10 +317,23 @@ pub(crate) fn note_wrong_gradient<F: Float>(
     input: &Array2<F>,
     grad: Array2<F>,
 ) {
+    note_wrong_shape(op, wrt, Shape::of(input), grad);
+}
+
+/// [`note_wrong_gradient`] given the input's shape rather than its value
+/// (which a consuming sweep may have freed).
+#[cold]
+#[inline(never)]
+pub(crate) fn note_wrong_shape<F: Float>(
+    op: &'static str,
+    wrt: usize,
+    expected: Shape,
+    grad: Array2<F>,
+) {
     let e: Error = crate::error::WrongShape {
         op,
         produced: Produced::Backward { input: wrt },
-        expected: Shape::of(input),
+        expected,
         got: Shape::of(&grad),
     }
     .into();

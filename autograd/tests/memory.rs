@@ -1,7 +1,10 @@
 //! Memory held by a backward pass, counted in bytes (no timing): with
 //! [`Var::backward_leaves`], `x.square().sum()` forward + backward holds
 //! the input, `square`'s output and one gradient (3× the input), where
-//! `backward`, which keeps every node's gradient, holds four.
+//! `backward`, which keeps every node's gradient, holds four; and with
+//! [`Tape::backward_and_reset`], which frees `x²` before the sweep (nothing
+//! reads it) so the gradient reuses its buffer, the whole case allocates
+//! only the input and `x²`'s buffer: at no time does it hold more than 2×.
 //!
 //! A test binary of its own because it installs a counting global
 //! allocator, and a single test so no other test thread allocates while
@@ -49,8 +52,43 @@ fn held(leaves_only: bool) -> (usize, Array2<f64>) {
     (bytes as usize, grads[x].clone())
 }
 
+/// Bytes allocated in all (not net of frees) by `x.square().sum()` forward
+/// and `backward_and_reset`, the input included — a bound on the peak —
+/// and whether x's gradient sits in the buffer `x²` had.
+fn allocated_consuming() -> (usize, bool, Array2<f64>) {
+    autograd::release_cached_buffers();
+    let region = Region::new(GLOBAL);
+    let mut tape = Tape::new();
+    let (x, y_buffer, loss) = {
+        let x = tape.leaf(input());
+        let y = x.square();
+        (
+            x.key(),
+            y.with_value(|v| v.as_ptr() as usize),
+            y.sum().key(),
+        )
+    };
+    let mut grads = tape.backward_and_reset(loss);
+    let g = grads.take_by_key(x).expect("x is used");
+    let change = region.change();
+    let bytes = change.bytes_allocated + change.bytes_reallocated.max(0) as usize;
+    let reused = g.as_ptr() as usize == y_buffer;
+    (bytes, reused, g)
+}
+
 #[test]
-fn square_sum_backward_leaves_holds_three_inputs_not_four() {
+fn square_sum_holds_two_three_or_four_inputs() {
+    let (total, reused, g_consumed) = allocated_consuming();
+    assert_eq!(g_consumed, input().mapv(|v| v + v));
+    assert!(reused, "x's gradient is written into x²'s freed buffer");
+    // The input and x²: nothing else of that size is ever allocated, so
+    // the peak is at most 2× the input (the minimum: x and its gradient).
+    assert!(
+        total <= 2 * INPUT + SLACK,
+        "backward_and_reset allocated {total} bytes = {:.2}x the input",
+        total as f64 / INPUT as f64
+    );
+
     let (all, g_all) = held(false);
     let (leaves, g_leaves) = held(true);
     // Same bits either way.

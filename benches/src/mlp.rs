@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use autograd::gemm::{self, Backend, Factor};
-use autograd::{Float, Gradients, NodeKey, Param, Tape};
+use autograd::{Float, Gradients, NodeKey, Param, Tape, Var};
 use ndarray::{Array2, Axis, Zip};
 use nn::optim::{Optimizer, ParamGrads};
 
@@ -58,38 +58,59 @@ pub struct StepGrads<F: Float> {
 /// Forward and backward on the tape (reset first; left reset afterwards so
 /// the parameters are no longer shared and SGD updates them in place):
 /// the loss, the gradients, and the node ids of the weights and biases.
+/// With `consume`, backward is [`Tape::backward_and_reset`] (activations
+/// freed during the sweep, only the leaves' gradients kept).
 fn forward_backward<F: Float>(
     tape: &mut Tape<F>,
     mlp: &Mlp<F>,
     x: &Arc<Array2<F>>,
     labels: &[usize],
     reg: F,
+    consume: bool,
 ) -> (F, Gradients<F>, Vec<NodeKey>, Vec<NodeKey>) {
     tape.reset();
+    if consume {
+        let (loss, root, w, b) = {
+            let (loss, w, b) = record(tape, mlp, x, labels, reg);
+            (loss.item(), loss.key(), w, b)
+        };
+        return (loss, tape.backward_and_reset(root), w, b);
+    }
     let result = {
-        let tape = &*tape;
-        let ws: Vec<_> = mlp.weights.iter().map(|w| tape.param(w)).collect();
-        let bs: Vec<_> = mlp.biases.iter().map(|b| tape.param(b)).collect();
-        let mut h = tape.constant_arc(Arc::clone(x));
-        for (i, (&w, &b)) in ws.iter().zip(&bs).enumerate() {
-            h = h.matmul(w) + b;
-            if i + 1 < ws.len() {
-                h = h.relu();
-            }
-        }
-        let data_loss = -h.log_softmax().pick(labels).mean();
-        let squares = ws
-            .iter()
-            .map(|w| w.sum_squares())
-            .reduce(|a, b| a + b)
-            .expect("at least one layer");
-        let loss = data_loss + squares * (F::of(0.5) * reg);
-        let ids =
-            |vs: &[autograd::Var<'_, F>]| vs.iter().map(|v| v.key()).collect::<Vec<NodeKey>>();
-        (loss.item(), loss.backward(), ids(&ws), ids(&bs))
+        let (loss, w, b) = record(tape, mlp, x, labels, reg);
+        (loss.item(), loss.backward(), w, b)
     };
     tape.reset();
     result
+}
+
+/// The forward pass of [`forward_backward`], recorded on `tape`: the loss
+/// node and the keys of the weights and biases.
+fn record<'t, F: Float>(
+    tape: &'t Tape<F>,
+    mlp: &Mlp<F>,
+    x: &Arc<Array2<F>>,
+    labels: &[usize],
+    reg: F,
+) -> (Var<'t, F>, Vec<NodeKey>, Vec<NodeKey>) {
+    let ws: Vec<_> = mlp.weights.iter().map(|w| tape.param(w)).collect();
+    let bs: Vec<_> = mlp.biases.iter().map(|b| tape.param(b)).collect();
+    let mut h = tape.constant_arc(Arc::clone(x));
+    for (i, (&w, &b)) in ws.iter().zip(&bs).enumerate() {
+        h = h.matmul(w) + b;
+        if i + 1 < ws.len() {
+            h = h.relu();
+        }
+    }
+    let data_loss = -h.log_softmax().pick(labels).mean();
+    let squares = ws
+        .iter()
+        .map(|w| w.sum_squares())
+        .reduce(|a, b| a + b)
+        .expect("at least one layer");
+    let loss = data_loss + squares * (F::of(0.5) * reg);
+    let ids = |vs: &[Var<'_, F>]| vs.iter().map(|v| v.key()).collect::<Vec<NodeKey>>();
+    (loss, ids(&ws), ids(&bs))
 }
 
 /// Forward and backward on the tape, returning owned gradients (to compare
@@ -101,7 +122,7 @@ pub fn tape_grads<F: Float>(
     labels: &[usize],
     reg: F,
 ) -> StepGrads<F> {
-    let (loss, mut grads, w_ids, b_ids) = forward_backward(tape, mlp, x, labels, reg);
+    let (loss, mut grads, w_ids, b_ids) = forward_backward(tape, mlp, x, labels, reg, false);
     let mut take = |ids: Vec<NodeKey>| -> Vec<Array2<F>> {
         ids.into_iter()
             .map(|id| grads.take_by_key(id).expect("every parameter is used"))
@@ -131,7 +152,34 @@ pub fn tape_step<F: Float>(
     reg: F,
     optimizer: &mut dyn Optimizer<F>,
 ) -> F {
-    let (loss, grads, w_ids, b_ids) = forward_backward(tape, mlp, x, labels, reg);
+    step(tape, mlp, x, labels, reg, optimizer, false)
+}
+
+/// [`tape_step`] with [`Tape::backward_and_reset`]: each activation is
+/// freed as soon as the sweep no longer reads it, and only the parameters'
+/// gradients are kept (bit for bit those of `tape_step`).
+pub fn tape_step_consuming<F: Float>(
+    tape: &mut Tape<F>,
+    mlp: &mut Mlp<F>,
+    x: &Arc<Array2<F>>,
+    labels: &[usize],
+    reg: F,
+    optimizer: &mut dyn Optimizer<F>,
+) -> F {
+    step(tape, mlp, x, labels, reg, optimizer, true)
+}
+
+#[allow(clippy::too_many_arguments)] // a step's inputs and the mode
+fn step<F: Float>(
+    tape: &mut Tape<F>,
+    mlp: &mut Mlp<F>,
+    x: &Arc<Array2<F>>,
+    labels: &[usize],
+    reg: F,
+    optimizer: &mut dyn Optimizer<F>,
+    consume: bool,
+) -> F {
+    let (loss, grads, w_ids, b_ids) = forward_backward(tape, mlp, x, labels, reg, consume);
     let mut keyed = ParamGrads::new(grads);
     let params = mlp.weights.iter().zip(w_ids);
     for (p, key) in params.chain(mlp.biases.iter().zip(b_ids)) {
@@ -413,6 +461,32 @@ mod tests {
             .zip(b.weights.iter().chain(&b.biases))
         {
             assert_eq!(p.value(), q.value());
+        }
+    }
+
+    #[test]
+    fn tape_step_consuming_is_tape_step_bit_for_bit() {
+        let mut rng = SplitMix::new(6);
+        let mut a = Mlp::<f64>::new(&[10, 6, 5, 4], 2);
+        let mut b = Mlp::<f64>::new(&[10, 6, 5, 4], 2);
+        let x = Arc::new(rng.matrix(5, 10, 1.0));
+        let labels = rng.labels(5, 4);
+        let (mut tape_a, mut tape_b) = (Tape::new(), Tape::new());
+        let mut opt_a = nn::optim::Sgd::new(nn::optim::SgdConfig { lr: 0.1 }).unwrap();
+        let mut opt_b = nn::optim::Sgd::new(nn::optim::SgdConfig { lr: 0.1 }).unwrap();
+        for _ in 0..3 {
+            let la = tape_step_consuming(&mut tape_a, &mut a, &x, &labels, 1e-3, &mut opt_a);
+            let lb = tape_step(&mut tape_b, &mut b, &x, &labels, 1e-3, &mut opt_b);
+            assert_eq!(la.to_bits(), lb.to_bits());
+        }
+        for (p, q) in a
+            .weights
+            .iter()
+            .chain(&a.biases)
+            .zip(b.weights.iter().chain(&b.biases))
+        {
+            let bits = |p: &Param<f64>| p.value().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(p), bits(q));
         }
     }
 }

@@ -16,6 +16,7 @@ pub(crate) struct Abs;
 
 impl<F: Float> UnaryFn<F> for Abs {
     const NAME: &'static str = "abs";
+    const SLOPE_FROM_INPUT: bool = true;
     const BRANCHING: bool = true;
     fn value(&self, x: F) -> F {
         x.abs()

@@ -15,6 +15,7 @@ pub(crate) struct AddScalar<F> {
 
 impl<F: Float> UnaryFn<F> for AddScalar<F> {
     const NAME: &'static str = "add_scalar";
+    const CONSTANT_SLOPE: bool = true;
     fn value(&self, x: F) -> F {
         x + self.c
     }

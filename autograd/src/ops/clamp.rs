@@ -23,6 +23,7 @@ pub(crate) struct Clamp<F> {
 
 impl<F: Float> UnaryFn<F> for Clamp<F> {
     const NAME: &'static str = "clamp";
+    const SLOPE_FROM_INPUT: bool = true;
     const BRANCHING: bool = true;
     fn value(&self, x: F) -> F {
         // Written out rather than `F::clamp`/`max`/`min`, so a NaN passes through.

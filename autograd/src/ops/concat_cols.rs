@@ -12,7 +12,7 @@
 // allows `unsafe_code`, which this crate forbids.
 use ndarray::{Array2, Axis};
 
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
@@ -49,12 +49,16 @@ impl<F: Float> Op<F> for ConcatCols {
         y
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F> {
-        let start: usize = ctx.inputs[..wrt].iter().map(|x| x.ncols()).sum();
-        let end = start + ctx.inputs[wrt].ncols();
+        let start: usize = (0..wrt).map(|k| ctx.input_shape(k).cols).sum();
+        let end = start + ctx.input_shape(wrt).cols;
         ctx.upstream
             .slice_axis(Axis(1), (start..end).into())
             .as_standard_layout()
             .into_owned()
+    }
+    /// Shapes only: the upstream gradient is cut into the inputs' columns.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::NOTHING
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {
         let start: usize = ctx.inputs[..wrt].iter().map(|x| x.shape().cols).sum();

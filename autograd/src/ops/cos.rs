@@ -12,6 +12,7 @@ pub(crate) struct Cos;
 
 impl<F: Float> UnaryFn<F> for Cos {
     const NAME: &'static str = "cos";
+    const SLOPE_FROM_INPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.cos()
     }

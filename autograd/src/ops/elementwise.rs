@@ -13,7 +13,7 @@ use ndarray::{Array2, Zip};
 
 use crate::higher_order::sum_to_shape_graph;
 use crate::kernels::{acc1, acc2, acc3, acc4, add_into, map1, map2, map3, map4, scratch};
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::shape::{broadcast_shapes, broadcast_view, reduce_to_shape, sum_to_shape};
 use crate::ties::Branch;
 use crate::{Float, Result, Shape, Var};
@@ -35,6 +35,14 @@ pub(crate) trait UnaryFn<F: Float>: 'static {
     /// tanh, sigmoid): backward then streams two matrices instead of three
     /// (W1 benchmark: 98.0M → 97.6M instructions).
     const SLOPE_FROM_OUTPUT: bool = false;
+    /// True when `slope` reads only the input `x`, ignoring `y` (square,
+    /// relu): backward then never reads the output, which
+    /// [`Tape::backward_and_reset`](crate::Tape::backward_and_reset) can
+    /// then free early.
+    const SLOPE_FROM_INPUT: bool = false;
+    /// True when `slope` is a constant, ignoring both (neg, mul_scalar):
+    /// backward reads no value at all.
+    const CONSTANT_SLOPE: bool = false;
     /// `f(x)`.
     fn value(&self, x: F) -> F;
     /// `f'(x)`; `y = f(x)` is passed for ops whose derivative is cheapest
@@ -77,6 +85,16 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
         map1(inputs[0], |x| self.0.value(x))
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
+        if U::CONSTANT_SLOPE {
+            let (z, g) = (F::zero(), ctx.upstream); // `z`: arguments the slope ignores
+            return map1(g, |g| chain(g, self.0.slope(z, z)));
+        }
+        if U::SLOPE_FROM_INPUT {
+            let y = F::zero(); // ignored by `slope`
+            return map2(ctx.upstream, ctx.inputs[0], |g, x| {
+                chain(g, self.0.slope(x, y))
+            });
+        }
         if U::SLOPE_FROM_OUTPUT {
             let x = F::zero(); // ignored by `slope`
             return map2(ctx.upstream, ctx.output, |g, y| {
@@ -88,6 +106,16 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
         })
     }
     fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize, total: &mut Array2<F>) {
+        if U::CONSTANT_SLOPE {
+            let z = F::zero(); // arguments the slope ignores
+            return acc1(total, ctx.upstream, |g| chain(g, self.0.slope(z, z)));
+        }
+        if U::SLOPE_FROM_INPUT {
+            let y = F::zero(); // ignored by `slope`
+            return acc2(total, ctx.upstream, ctx.inputs[0], |g, x| {
+                chain(g, self.0.slope(x, y))
+            });
+        }
         if U::SLOPE_FROM_OUTPUT {
             let x = F::zero(); // ignored by `slope`
             return acc2(total, ctx.upstream, ctx.output, |g, y| {
@@ -107,6 +135,22 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
         _wrt: usize,
         grad: &mut Array2<F>,
     ) -> bool {
+        // Compared with the one operand read (the other may be freed).
+        if U::CONSTANT_SLOPE {
+            let z = F::zero(); // arguments the slope ignores
+            grad.mapv_inplace(|g| chain(g, self.0.slope(z, z)));
+            return true;
+        }
+        if U::SLOPE_FROM_INPUT {
+            if grad.dim() != inputs[0].dim() {
+                return false;
+            }
+            let y = F::zero(); // ignored by `slope`
+            Zip::from(grad)
+                .and(inputs[0])
+                .for_each(|g, &x| *g = chain(*g, self.0.slope(x, y)));
+            return true;
+        }
         if grad.dim() != output.dim() {
             return false;
         }
@@ -123,11 +167,45 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
         }
         true
     }
+    /// Exactly the operand `slope` reads (see the constants of
+    /// [`UnaryFn`]), so the generic code above never touches the other.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        if U::CONSTANT_SLOPE {
+            Reads::NOTHING
+        } else if U::SLOPE_FROM_INPUT {
+            Reads::input(0)
+        } else if U::SLOPE_FROM_OUTPUT {
+            Reads::OUTPUT
+        } else {
+            Reads::ALL
+        }
+    }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
         self.0.grad_graph(ctx.upstream, ctx.inputs[0], ctx.output)
     }
     fn decisions(&self, inputs: &[&Array2<F>], _output: &Array2<F>) -> Option<Vec<Branch>> {
         U::BRANCHING.then(|| inputs[0].iter().map(|&x| self.0.branch(x)).collect())
+    }
+}
+
+/// True when a binary op's two inputs have one shape. Only an op with
+/// [`BinaryFn::CONSTANT_SLOPES`] reads no value ([`Op::backward_reads`]),
+/// so only there may `a`, `b` be freed placeholders and the recorded shapes
+/// be needed; every other op compares the values' shapes directly (W1
+/// benchmark: the `Option` test on every call cost 0.5 % of its
+/// instructions).
+#[inline(always)]
+fn same_shapes<F: Float, B: BinaryFn<F>>(
+    ctx: &BackwardCtx<'_, F>,
+    a: &Array2<F>,
+    b: &Array2<F>,
+) -> bool {
+    if !B::CONSTANT_SLOPES {
+        return a.dim() == b.dim();
+    }
+    match ctx.input_shapes {
+        None => a.dim() == b.dim(),
+        Some(shapes) => shapes[0] == shapes[1],
     }
 }
 
@@ -216,7 +294,7 @@ impl<B> Binary<B> {
     where
         B: BinaryFn<F>,
     {
-        let out = Shape::of(ctx.output);
+        let out = Shape::of(ctx.upstream);
         let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
         let slope = |a, b, y| {
             if wrt == 0 {
@@ -231,7 +309,7 @@ impl<B> Binary<B> {
             // sub: by ±1, exact). Backward of a W2 bias add (128×512, f64):
             // 86 → 54 µs.
             let slope = self.constant_slope(wrt);
-            let mut reduced = reduce_to_shape(ctx.upstream, Shape::of(ctx.inputs[wrt]));
+            let mut reduced = reduce_to_shape(ctx.upstream, ctx.input_shape(wrt));
             if slope != F::one() {
                 reduced.mapv_inplace(|g| chain(g, slope));
             }
@@ -244,7 +322,7 @@ impl<B> Binary<B> {
             .and(broadcast_view(b, out))
             .and(ctx.output)
             .for_each(|d, &g, &a, &b, &y| *d = chain(g, slope(a, b, y)));
-        sum_to_shape(full, Shape::of(ctx.inputs[wrt]))
+        sum_to_shape(full, ctx.input_shape(wrt))
     }
 }
 
@@ -270,7 +348,7 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F> {
         let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
-        if a.dim() == b.dim() {
+        if same_shapes::<F, B>(ctx, a, b) {
             if B::CONSTANT_SLOPES {
                 let slope = self.constant_slope(wrt);
                 return map1(ctx.upstream, |g| chain(g, slope));
@@ -296,7 +374,7 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
     }
     fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {
         let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
-        if a.dim() != b.dim() {
+        if !same_shapes::<F, B>(ctx, a, b) {
             // A broadcast input's gradient is a reduction; no fusion to gain.
             return add_into(total, &self.backward(ctx, wrt));
         }
@@ -323,6 +401,16 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
             acc4(total, g, a, b, y, |g, a, b, y| {
                 chain(g, self.0.d_rhs(a, b, y))
             });
+        }
+    }
+    /// Nothing for constant slopes (add, sub: shapes only, read through
+    /// [`BackwardCtx::input_shape`]); everything otherwise (the broadcast
+    /// path reads both operands and the output).
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        if B::CONSTANT_SLOPES {
+            Reads::NOTHING
+        } else {
+            Reads::ALL
         }
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {

@@ -94,6 +94,7 @@ impl<F: Float, E: Extreme> Op<F> for Extremum<E> {
                         inputs: &[x],
                         output: y,
                         upstream: &ones,
+                        input_shapes: None,
                     },
                     0,
                 )

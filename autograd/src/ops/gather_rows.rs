@@ -13,7 +13,7 @@
 
 use ndarray::{Array2, Axis};
 
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
@@ -63,12 +63,16 @@ impl<F: Float> Op<F> for GatherRows {
         inputs[0].select(Axis(0), &self.indices)
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        let mut grad = Array2::zeros(ctx.inputs[0].raw_dim());
+        let mut grad = Array2::zeros(ctx.input_dim(0));
         for (k, &i) in self.indices.iter().enumerate() {
             let mut row = grad.row_mut(i);
             row += &ctx.upstream.row(k);
         }
         grad
+    }
+    /// Shapes only: the upstream gradient is added into zeros of the input's shape.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::NOTHING
     }
     /// `Sᵀ · g` with the one-hot selection `S` a constant: linear in `g`,
     /// and a scatter-add that accumulates repeated indices.

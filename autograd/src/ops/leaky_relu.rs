@@ -18,6 +18,7 @@ pub(crate) struct LeakyRelu<F> {
 
 impl<F: Float> UnaryFn<F> for LeakyRelu<F> {
     const NAME: &'static str = "leaky_relu";
+    const SLOPE_FROM_INPUT: bool = true;
     const BRANCHING: bool = true;
     fn value(&self, x: F) -> F {
         if x > F::zero() { x } else { self.alpha * x }

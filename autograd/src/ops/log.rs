@@ -14,6 +14,7 @@ pub(crate) struct Log;
 
 impl<F: Float> UnaryFn<F> for Log {
     const NAME: &'static str = "log";
+    const SLOPE_FROM_INPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.vln()
     }

@@ -15,6 +15,7 @@ pub(crate) struct Log1p;
 
 impl<F: Float> UnaryFn<F> for Log1p {
     const NAME: &'static str = "log1p";
+    const SLOPE_FROM_INPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.ln_1p()
     }

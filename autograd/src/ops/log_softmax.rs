@@ -15,7 +15,7 @@
 
 use ndarray::{Array2, Zip};
 
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::ops::elementwise::chain;
 use crate::ops::log_sum_exp::{max_and_log_norm, shift};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
@@ -43,7 +43,7 @@ impl<F: Float> Op<F> for LogSoftmax {
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         let (y, g) = (ctx.output, ctx.upstream);
-        let mut grad = Array2::zeros(y.raw_dim());
+        let mut grad = Array2::zeros(g.raw_dim());
         Zip::from(grad.rows_mut())
             .and(y.rows())
             .and(g.rows())
@@ -57,6 +57,10 @@ impl<F: Float> Op<F> for LogSoftmax {
                     .for_each(|d, &y, &g| *d = g - chain(total, y.exp()));
             });
         grad
+    }
+    /// The output only (`g − exp(y)·Σg`), not the input.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::OUTPUT
     }
     /// `g − exp(y) ⊙ rowsum(g)` from the output node `y`.
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {

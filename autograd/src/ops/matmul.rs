@@ -10,7 +10,7 @@ use ndarray::Array2;
 
 use crate::gemm::{Factor, product_into};
 use crate::kernels::scratch;
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
@@ -67,6 +67,10 @@ impl<F: Float> Op<F> for MatMul {
     }
     fn prefers_fresh_gradient(&self) -> bool {
         true
+    }
+    /// The other factor: `∂/∂A = G·Bᵀ` reads `B`, `∂/∂B = Aᵀ·G` reads `A`.
+    fn backward_reads(&self, wrt: usize) -> Reads {
+        Reads::input(1 - wrt)
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, wrt: usize) -> Option<Var<'t, F>> {
         let (a, b, g) = (ctx.inputs[0], ctx.inputs[1], ctx.upstream);

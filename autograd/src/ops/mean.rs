@@ -10,7 +10,7 @@
 use ndarray::Array2;
 
 use crate::higher_order::broadcast_graph;
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::ops::reduce::{Over, fold_lanes, nonempty};
 use crate::shape::broadcast_view;
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
@@ -21,7 +21,12 @@ pub(crate) struct Mean(pub Over);
 impl Mean {
     /// `c`, the number of entries averaged into each output element.
     fn count<F: Float>(&self, x: &Array2<F>) -> F {
-        F::from_usize(self.0.count(Shape::of(x))).expect("a count fits in a float")
+        self.count_of(Shape::of(x))
+    }
+
+    /// [`Mean::count`] from the input's shape alone.
+    fn count_of<F: Float>(&self, shape: Shape) -> F {
+        F::from_usize(self.0.count(shape)).expect("a count fits in a float")
     }
 }
 
@@ -42,9 +47,13 @@ impl<F: Float> Op<F> for Mean {
         fold_lanes(self.0, x, |lane| lane.sum() / c)
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        let x = ctx.inputs[0];
-        let c = self.count(x);
-        broadcast_view(ctx.upstream, Shape::of(x)).mapv(|g| g / c)
+        let shape = ctx.input_shape(0);
+        let c = self.count_of(shape);
+        broadcast_view(ctx.upstream, shape).mapv(|g| g / c)
+    }
+    /// Shapes only: the upstream gradient is broadcast to the input's shape and divided by the count.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::NOTHING
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
         let shape = ctx.inputs[0].shape();

@@ -15,6 +15,7 @@ pub(crate) struct MulScalar<F> {
 
 impl<F: Float> UnaryFn<F> for MulScalar<F> {
     const NAME: &'static str = "mul_scalar";
+    const CONSTANT_SLOPE: bool = true;
     fn value(&self, x: F) -> F {
         x * self.c
     }

@@ -12,6 +12,7 @@ pub(crate) struct Neg;
 
 impl<F: Float> UnaryFn<F> for Neg {
     const NAME: &'static str = "neg";
+    const CONSTANT_SLOPE: bool = true;
     fn value(&self, x: F) -> F {
         -x
     }

@@ -13,7 +13,7 @@
 
 use ndarray::Array2;
 
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
@@ -53,11 +53,15 @@ impl<F: Float> Op<F> for Pick {
         Array2::from_shape_fn((x.nrows(), 1), |(i, _)| x[[i, self.labels[i]]])
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        let mut grad = Array2::zeros(ctx.inputs[0].raw_dim());
+        let mut grad = Array2::zeros(ctx.input_dim(0));
         for (i, &label) in self.labels.iter().enumerate() {
             grad[[i, label]] = ctx.upstream[[i, 0]];
         }
         grad
+    }
+    /// Shapes only: the upstream gradient is written into zeros of the input's shape.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::NOTHING
     }
     /// The upstream column times a constant one-hot mask of the labels.
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {

@@ -18,6 +18,7 @@ pub(crate) struct Powf<F> {
 
 impl<F: Float> UnaryFn<F> for Powf<F> {
     const NAME: &'static str = "powf";
+    const SLOPE_FROM_INPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.powf(self.p)
     }

@@ -17,6 +17,7 @@ pub(crate) struct Powi {
 
 impl<F: Float> UnaryFn<F> for Powi {
     const NAME: &'static str = "powi";
+    const SLOPE_FROM_INPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.powi(self.n)
     }

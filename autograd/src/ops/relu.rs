@@ -15,6 +15,7 @@ pub(crate) struct Relu;
 
 impl<F: Float> UnaryFn<F> for Relu {
     const NAME: &'static str = "relu";
+    const SLOPE_FROM_INPUT: bool = true;
     const BRANCHING: bool = true;
     fn value(&self, x: F) -> F {
         // `<=` rather than `>`, so that a NaN falls through as itself.

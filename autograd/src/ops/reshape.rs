@@ -12,7 +12,7 @@
 
 use ndarray::Array2;
 
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
@@ -53,7 +53,11 @@ impl<F: Float> Op<F> for Reshape {
         row_major(inputs[0], self.0)
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        row_major(ctx.upstream, Shape::of(ctx.inputs[0]))
+        row_major(ctx.upstream, ctx.input_shape(0))
+    }
+    /// Shapes only: the upstream gradient is laid out in the input's shape.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::NOTHING
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
         let Shape { rows, cols } = ctx.inputs[0].shape();

@@ -12,7 +12,7 @@
 
 use ndarray::{Array2, Axis};
 
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::ops::gather_rows::{check_indices, one_hot};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
@@ -37,12 +37,16 @@ impl<F: Float> Op<F> for SelectCols {
         inputs[0].select(Axis(1), &self.indices)
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        let mut grad = Array2::zeros(ctx.inputs[0].raw_dim());
+        let mut grad = Array2::zeros(ctx.input_dim(0));
         for (k, &j) in self.indices.iter().enumerate() {
             let mut col = grad.column_mut(j);
             col += &ctx.upstream.column(k);
         }
         grad
+    }
+    /// Shapes only: the upstream gradient is added into zeros of the input's shape.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::NOTHING
     }
     /// `g · S` with `S` the constant K×n one-hot selection: the column
     /// scatter-add, linear in `g`.

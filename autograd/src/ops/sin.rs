@@ -12,6 +12,7 @@ pub(crate) struct Sin;
 
 impl<F: Float> UnaryFn<F> for Sin {
     const NAME: &'static str = "sin";
+    const SLOPE_FROM_INPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.sin()
     }

@@ -14,7 +14,7 @@ use std::ops::Range;
 // allows `unsafe_code`, which this crate forbids.
 use ndarray::{Array2, Axis};
 
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Error, Float, Result, Shape, Var};
 
@@ -56,10 +56,14 @@ impl<F: Float> Op<F> for SliceCols {
             .into_owned()
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        let mut grad = Array2::zeros(ctx.inputs[0].raw_dim());
+        let mut grad = Array2::zeros(ctx.input_dim(0));
         grad.slice_axis_mut(Axis(1), (self.start..self.end).into())
             .assign(ctx.upstream);
         grad
+    }
+    /// Shapes only: the upstream gradient is written into zeros of the input's shape.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::NOTHING
     }
     /// The upstream gradient padded with zero constants on either side.
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {

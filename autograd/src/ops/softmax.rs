@@ -11,7 +11,7 @@
 
 use ndarray::{Array2, Zip};
 
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::ops::elementwise::chain;
 use crate::ops::log_sum_exp::shift;
 use crate::ops::reduce::lane_max;
@@ -43,7 +43,7 @@ impl<F: Float> Op<F> for Softmax {
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         let (y, g) = (ctx.output, ctx.upstream);
-        let mut grad = Array2::zeros(y.raw_dim());
+        let mut grad = Array2::zeros(g.raw_dim());
         Zip::from(grad.rows_mut())
             .and(y.rows())
             .and(g.rows())
@@ -59,6 +59,10 @@ impl<F: Float> Op<F> for Softmax {
                     .for_each(|d, &y, &g| *d = chain(g - dot, y));
             });
         grad
+    }
+    /// The output only (`y ⊙ (g − Σ g⊙y)`), not the input.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::OUTPUT
     }
     /// `y ⊙ (g − rowsum(g ⊙ y))` from the output node `y`.
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {

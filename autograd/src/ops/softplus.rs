@@ -16,6 +16,7 @@ pub(crate) struct Softplus;
 
 impl<F: Float> UnaryFn<F> for Softplus {
     const NAME: &'static str = "softplus";
+    const SLOPE_FROM_INPUT: bool = true;
     fn value(&self, x: F) -> F {
         // `if`, not `F::max`, which would turn a NaN into 0 (the log1p
         // term would still be NaN, but the intent is plainer this way).

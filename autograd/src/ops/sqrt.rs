@@ -15,6 +15,7 @@ pub(crate) struct Sqrt;
 
 impl<F: Float> UnaryFn<F> for Sqrt {
     const NAME: &'static str = "sqrt";
+    const SLOPE_FROM_OUTPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.sqrt()
     }

@@ -12,6 +12,7 @@ pub(crate) struct Square;
 
 impl<F: Float> UnaryFn<F> for Square {
     const NAME: &'static str = "square";
+    const SLOPE_FROM_INPUT: bool = true;
     fn value(&self, x: F) -> F {
         x * x
     }

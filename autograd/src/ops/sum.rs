@@ -10,7 +10,7 @@ use ndarray::Array2;
 
 use crate::higher_order::broadcast_graph;
 use crate::kernels::scratch;
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::ops::reduce::Over;
 use crate::shape::broadcast_view;
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
@@ -36,10 +36,14 @@ impl<F: Float> Op<F> for Sum {
         }
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        let shape = Shape::of(ctx.inputs[0]);
+        let shape = ctx.input_shape(0);
         let mut grad = scratch(shape.dim());
         grad.assign(&broadcast_view(ctx.upstream, shape)); // overwrites every element
         grad
+    }
+    /// Shapes only: the upstream gradient is broadcast to the input's shape.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::NOTHING
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
         Some(broadcast_graph(ctx.upstream, ctx.inputs[0].shape()))

@@ -14,7 +14,7 @@
 use ndarray::Array2;
 
 use crate::kernels::{acc1, lane_sum, map1, scratch};
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::threads::{par_sum, par_zip};
 use crate::{Float, Result, Shape, Var};
@@ -42,7 +42,7 @@ impl<F: Float> Op<F> for SumSquares {
         let twice_g = ctx.upstream[[0, 0]] + ctx.upstream[[0, 0]];
         if twice_g == F::zero() {
             // Exactly 0 even for a NaN or ±∞ entry (invariant 5).
-            return Array2::zeros(ctx.inputs[0].raw_dim());
+            return Array2::zeros(ctx.input_dim(0));
         }
         map1(ctx.inputs[0], |x| twice_g * x)
     }
@@ -63,6 +63,10 @@ impl<F: Float> Op<F> for SumSquares {
             }),
             _ => acc1(total, x, |x| twice_g * x),
         }
+    }
+    /// The input (`2g·x`), not the output.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::input(0)
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
         let x = ctx.inputs[0];

@@ -10,7 +10,7 @@
 
 use ndarray::Array2;
 
-use crate::op::{BackwardCtx, GraphCtx, Op};
+use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Result, Shape, Var};
 
@@ -33,6 +33,10 @@ impl<F: Float> Op<F> for Transpose {
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         transposed(ctx.upstream)
+    }
+    /// Shapes only: the upstream gradient is transposed.
+    fn backward_reads(&self, _wrt: usize) -> Reads {
+        Reads::NOTHING
     }
     fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
         Some(ctx.upstream.t())

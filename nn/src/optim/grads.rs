@@ -71,6 +71,41 @@ impl<F: Float> ParamGrads<F> {
         out
     }
 
+    /// The keys of `params`' leaves in `ctx` (`None` for a parameter the
+    /// pass never used): the first half of [`collect`](Self::collect), for
+    /// a step whose backward consumes the tape
+    /// ([`Tape::backward_and_reset`](autograd::Tape::backward_and_reset)),
+    /// which cannot run while the `Ctx` borrows it.
+    pub(crate) fn leaf_keys(ctx: &Ctx<'_, '_, F>, params: &[&Param<F>]) -> Vec<Option<NodeKey>> {
+        params
+            .iter()
+            .map(|p| ctx.leaf_of(p).map(|v| v.key()))
+            .collect()
+    }
+
+    /// The second half: `grads` with the keys [`leaf_keys`](Self::leaf_keys)
+    /// found for the same `params`, as `collect` would have paired them.
+    ///
+    /// # Panics
+    /// If `grads` came from another recording than the keys.
+    #[track_caller]
+    pub(crate) fn with_keys(
+        grads: Gradients<F>,
+        params: &[&Param<F>],
+        keys: Vec<Option<NodeKey>>,
+    ) -> Self {
+        let mut out = ParamGrads::new(grads);
+        out.keys.reserve(params.len());
+        for (p, key) in params.iter().zip(keys) {
+            if let Some(key) = key
+                && let Err(e) = out.try_insert(p, key)
+            {
+                panic!("{e}");
+            }
+        }
+        out
+    }
+
     /// Records that `param`'s gradient is at `key`'s node.
     ///
     /// # Panics

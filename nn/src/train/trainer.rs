@@ -219,7 +219,7 @@ impl<F: Float> Trainer<F> {
                 };
                 let last = b + 1 == n_batches;
                 tape.reset();
-                let (data, reg, norms, grads) = {
+                let (data, reg, root, keys, full) = {
                     let mut ctx = Ctx::train(&tape).with_rng(&mut rng);
                     let x = tape.constant(batch.x.clone());
                     let (scores, taps) = if last && tap_last {
@@ -238,19 +238,34 @@ impl<F: Float> Trainer<F> {
                         None => data,
                     };
                     let reg = total.item().as_f64() - data.item().as_f64();
-                    let params = model.params();
-                    let gradients = total.backward();
-                    if !taps.is_empty() {
+                    let keys = ParamGrads::leaf_keys(&ctx, &model.params());
+                    // The layer statistics read interior gradients: that
+                    // step keeps them all.
+                    let full = (!taps.is_empty()).then(|| {
+                        let gradients = total.backward();
                         layers = stats_of_taps(&taps, &gradients);
-                    }
-                    let grads = ParamGrads::collect(&ctx, &params, gradients);
-                    let norms: Vec<(String, f64)> = params
-                        .iter()
-                        .map(|p| (p.name().to_string(), grads.get(p).map_or(0.0, norm)))
-                        .collect();
-                    (data.item().as_f64(), reg, norms, grads)
+                        gradients
+                    });
+                    (data.item().as_f64(), reg, total.key(), keys, full)
                 };
-                tape.reset();
+                // Otherwise backward consumes the recording, freeing each
+                // activation once the sweep is past it (a lower peak; the
+                // same bits). Either way the tape ends reset.
+                let gradients = match full {
+                    Some(gradients) => {
+                        tape.reset();
+                        gradients
+                    }
+                    None => tape
+                        .try_backward_and_reset(root)
+                        .map_err(|e| model_err(&e))?,
+                };
+                let params = model.params();
+                let grads = ParamGrads::with_keys(gradients, &params, keys);
+                let norms: Vec<(String, f64)> = params
+                    .iter()
+                    .map(|p| (p.name().to_string(), grads.get(p).map_or(0.0, norm)))
+                    .collect();
                 let step = self.progress.step;
                 check_step(step, data + reg, self.progress.first_loss, &norms)?;
                 self.progress.first_loss.get_or_insert(data + reg);
