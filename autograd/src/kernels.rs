@@ -113,6 +113,46 @@ pub(crate) fn map1<F: Float>(a: &Array2<F>, f: impl Fn(F) -> F) -> Array2<F> {
     out
 }
 
+/// `out ← f(a)` elementwise, when `out` has `a`'s shape and both are
+/// row-major; returns false, writing nothing, otherwise. The same loop as
+/// [`map1`]'s, so the same bits.
+#[inline]
+pub(crate) fn map1_into<F: Float>(out: &mut Array2<F>, a: &Array2<F>, f: impl Fn(F) -> F) -> bool {
+    if out.dim() != a.dim() {
+        return false;
+    }
+    let (Some(y), Some(sa)) = (out.as_slice_mut(), a.as_slice()) else {
+        return false;
+    };
+    let sa = &sa[..y.len()];
+    for i in 0..y.len() {
+        y[i] = f(sa[i]);
+    }
+    true
+}
+
+/// `out ← f(a, b)` elementwise, when all three have one shape and are
+/// row-major; returns false, writing nothing, otherwise (see [`map1_into`]).
+#[inline]
+pub(crate) fn map2_into<F: Float>(
+    out: &mut Array2<F>,
+    a: &Array2<F>,
+    b: &Array2<F>,
+    f: impl Fn(F, F) -> F,
+) -> bool {
+    if out.dim() != a.dim() || a.dim() != b.dim() {
+        return false;
+    }
+    let (Some(y), Some(sa), Some(sb)) = (out.as_slice_mut(), a.as_slice(), b.as_slice()) else {
+        return false;
+    };
+    let (sa, sb) = (&sa[..y.len()], &sb[..y.len()]);
+    for i in 0..y.len() {
+        y[i] = f(sa[i], sb[i]);
+    }
+    true
+}
+
 /// `f(a, b)` elementwise; `a` and `b` have the same shape.
 #[inline]
 pub(crate) fn map2<F: Float>(a: &Array2<F>, b: &Array2<F>, f: impl Fn(F, F) -> F) -> Array2<F> {
