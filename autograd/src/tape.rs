@@ -79,6 +79,14 @@ impl<F: Float> Tape<F> {
 
     /// Empties the tape for the next training step, keeping its allocation.
     /// Takes `&mut self`, so no handle into the old recording can survive.
+    ///
+    /// Small values stay with the tape, offered to the ops of the next
+    /// recording in order ([`Op::forward_into`]): a training loop recording
+    /// the same graph every step writes each small node into the buffer
+    /// its counterpart used the step before. The rest, and spares the next
+    /// recording did not take, go to the thread's buffer cache
+    /// ([`release_cached_buffers`](crate::release_cached_buffers) does not
+    /// reach a tape's spares; dropping the tape hands them over).
     pub fn reset(&mut self) {
         recycle_values(self.nodes.get_mut(), self.spare.get_mut());
         self.decisions.get_mut().clear();
