@@ -86,7 +86,7 @@ impl<F: Float> Tape<F> {
     /// its counterpart used the step before. The rest, and spares the next
     /// recording did not take, go to the thread's buffer cache
     /// ([`release_cached_buffers`](crate::release_cached_buffers) does not
-    /// reach a tape's spares; dropping the tape hands them over).
+    /// free a tape's spares: they live as long as the tape).
     pub fn reset(&mut self) {
         recycle_values(self.nodes.get_mut(), self.spare.get_mut());
         self.decisions.get_mut().clear();

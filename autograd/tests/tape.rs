@@ -283,3 +283,17 @@ fn an_op_recorded_after_reset_writes_into_a_freed_small_buffer() {
     );
     assert_eq!(y.value(), array![[1.0, 4.0, 9.0], [16.0, 25.0, 36.0]]);
 }
+
+#[test]
+fn release_cached_buffers_leaves_a_tapes_spares_alone() {
+    let mut tape = Tape::<f64>::new();
+    let x = tape.constant(array![[1.0, 2.0]]);
+    let kept = (x * x).with_value(|v| v.as_ptr());
+    tape.reset();
+    autograd::release_cached_buffers();
+    let a = tape.constant(array![[3.0, 4.0]]);
+    let b = a * a; // node 0's old buffer (x's)
+    let c = b * a; // node 1's (x * x's): the spare survived the release
+    assert_eq!(c.with_value(|v| v.as_ptr()), kept);
+    assert_eq!(c.value(), array![[27.0, 64.0]]);
+}
