@@ -200,6 +200,48 @@ pub trait Op<F: Float>: 'static {
     /// Computes the output from the inputs.
     fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F>;
 
+    /// [`Op::forward`] into `out`, a matrix of the output's shape (as
+    /// [`Op::output_shape`] gave it) holding stale values: overwrites every
+    /// element with what `forward` would return, bit for bit, and returns
+    /// true; or returns false, leaving `out` alone (the default), and the
+    /// tape calls `forward`.
+    ///
+    /// The tape offers it a small matrix freed by its last
+    /// [`reset`](crate::Tape::reset), which skips a trip to the thread's
+    /// buffer cache per node; the elementwise ops take it.
+    ///
+    /// ```
+    /// use autograd::{BackwardCtx, Op, Result, Shape, Tape};
+    /// use ndarray::{array, Array2};
+    ///
+    /// struct Double;
+    /// impl Op<f64> for Double {
+    ///     fn name(&self) -> &'static str { "double" }
+    ///     fn output_shape(&self, inputs: &[Shape]) -> Result<Shape> { Ok(inputs[0]) }
+    ///     fn forward(&mut self, inputs: &[&Array2<f64>]) -> Array2<f64> {
+    ///         inputs[0] * 2.0
+    ///     }
+    ///     fn forward_into(&mut self, inputs: &[&Array2<f64>], out: &mut Array2<f64>) -> bool {
+    ///         out.zip_mut_with(inputs[0], |y, &x| *y = x * 2.0);
+    ///         true
+    ///     }
+    ///     fn backward(&self, ctx: &BackwardCtx<'_, f64>, _wrt: usize) -> Array2<f64> {
+    ///         ctx.upstream * 2.0
+    ///     }
+    /// }
+    ///
+    /// let mut tape = Tape::new();
+    /// for _ in 0..2 {
+    ///     tape.reset(); // the second time, the first recording's buffers are offered
+    ///     let x = tape.leaf(array![[1.0, -3.0]]);
+    ///     let y = tape.try_apply(Double, &[x.exp()]).unwrap();
+    ///     assert_eq!(y.value(), x.exp().value() * 2.0);
+    /// }
+    /// ```
+    fn forward_into(&mut self, _inputs: &[&Array2<F>], _out: &mut Array2<F>) -> bool {
+        false
+    }
+
     /// Returns ∂L/∂inputs\[wrt\] given `ctx.upstream` = ∂L/∂output; its shape
     /// is the shape of `inputs[wrt]` (broadcast axes already summed). Called
     /// only for inputs that need a gradient.

@@ -7,7 +7,9 @@
 //! page — on the spiral example that was most of the run time. Instead,
 //! [`Tape::reset`](crate::Tape::reset), dropping a tape, and dropping
 //! [`Gradients`](crate::Gradients) hand buffers to this cache, and the
-//! elementwise kernels and matmul take from it.
+//! elementwise kernels and matmul take from it. (Small node values are the
+//! exception: a reset keeps them on the tape for the next recording's ops,
+//! see `Op::forward_into`, and hands over only those it does not reuse.)
 //!
 //! Buffers are kept by exact length (a step asks for the same shapes again),
 //! no more of a length than were ever in use at once, and at most

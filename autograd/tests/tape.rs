@@ -223,3 +223,77 @@ fn training_steps_reuse_cached_buffers_at_a_steady_state() {
         "a step takes back what the last one gave: {cached:?}"
     );
 }
+
+/// A small chain like the W1 benchmark's (`h ⊙ w`, `h + b`, `tanh h`), plus
+/// an op without `forward_into` (`Double`), a broadcast and a reduction:
+/// its values and the leaves' gradients.
+fn small_chain(tape: &Tape<f64>, rows: usize) -> (Vec<Array2<f64>>, Array2<f64>, Array2<f64>) {
+    let fill = |k: f64| Array2::from_shape_fn((rows, 3), |(i, j)| (i as f64 - j as f64 * k) * 0.3);
+    let x = tape.constant(fill(0.5));
+    let (w, b) = (tape.leaf(fill(-1.5)), tape.leaf(array![[0.1, -0.2, 0.3]]));
+    let mut h = x;
+    let mut values = Vec::new();
+    for i in 0..9 {
+        h = match i % 4 {
+            0 => h * w,
+            1 => h + b,
+            2 => tape.try_apply(Double(Rc::new(Cell::new(0))), &[h]).unwrap(),
+            _ => h.tanh(),
+        };
+        values.push(h.value());
+    }
+    let g = h.sum().backward();
+    (values, g[w].clone(), g[b].clone())
+}
+
+#[test]
+fn re_recording_after_reset_gives_the_same_bits() {
+    let want4 = small_chain(&Tape::new(), 4);
+    let want2 = small_chain(&Tape::new(), 2);
+    let mut tape = Tape::new();
+    // The same graph again and again, then other shapes, then back: each
+    // recording writes into the buffers the last one left (or not, when the
+    // shapes differ) and must not see their stale values.
+    for rows in [4, 4, 4, 2, 4, 2, 2, 4] {
+        tape.reset();
+        let got = small_chain(&tape, rows);
+        assert_eq!(
+            got,
+            if rows == 4 {
+                want4.clone()
+            } else {
+                want2.clone()
+            }
+        );
+    }
+}
+
+#[test]
+fn an_op_recorded_after_reset_writes_into_a_freed_small_buffer() {
+    let mut tape = Tape::<f64>::new();
+    let first = tape.constant(Array2::zeros((2, 3)));
+    let freed = first.with_value(|v| v.as_ptr());
+    tape.reset();
+    let x = tape.constant(array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
+    let y = x * x;
+    assert_eq!(
+        y.with_value(|v| v.as_ptr()),
+        freed,
+        "node 0's buffer is offered first"
+    );
+    assert_eq!(y.value(), array![[1.0, 4.0, 9.0], [16.0, 25.0, 36.0]]);
+}
+
+#[test]
+fn release_cached_buffers_leaves_a_tapes_spares_alone() {
+    let mut tape = Tape::<f64>::new();
+    let x = tape.constant(array![[1.0, 2.0]]);
+    let kept = (x * x).with_value(|v| v.as_ptr());
+    tape.reset();
+    autograd::release_cached_buffers();
+    let a = tape.constant(array![[3.0, 4.0]]);
+    let b = a * a; // node 0's old buffer (x's)
+    let c = b * a; // node 1's (x * x's): the spare survived the release
+    assert_eq!(c.with_value(|v| v.as_ptr()), kept);
+    assert_eq!(c.value(), array![[27.0, 64.0]]);
+}

@@ -12,7 +12,9 @@
 use ndarray::{Array2, Zip};
 
 use crate::higher_order::sum_to_shape_graph;
-use crate::kernels::{acc1, acc2, acc3, acc4, add_into, map1, map2, map3, map4, scratch};
+use crate::kernels::{
+    acc1, acc2, acc3, acc4, add_into, map1, map1_into, map2, map2_into, map3, map4, scratch,
+};
 use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::shape::{broadcast_shapes, broadcast_view, reduce_to_shape, sum_to_shape};
 use crate::ties::Branch;
@@ -83,6 +85,9 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
     }
     fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
         map1(inputs[0], |x| self.0.value(x))
+    }
+    fn forward_into(&mut self, inputs: &[&Array2<F>], out: &mut Array2<F>) -> bool {
+        map1_into(out, inputs[0], |x| self.0.value(x))
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
         if U::CONSTANT_SLOPE {
@@ -345,6 +350,10 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
             return map2(a, b, |a, b| self.0.value(a, b));
         }
         self.forward_broadcast(a, b)
+    }
+    /// Same-shape operands only; a broadcast goes through `forward`.
+    fn forward_into(&mut self, inputs: &[&Array2<F>], out: &mut Array2<F>) -> bool {
+        map2_into(out, inputs[0], inputs[1], |a, b| self.0.value(a, b))
     }
     fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F> {
         let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
