@@ -14,7 +14,6 @@
 //! only `x`) is freed before the sweep starts. Gradients are bit for bit
 //! those of [`Var::backward_leaves`]: the same contributions, summed in the
 //! same order.
-
 //!
 //! `plan.rs` works out what the sweep reads and when each value is freed;
 //! `held.rs` is the matmul-first hold of `gradients.rs` on that plan's view.
