@@ -108,7 +108,7 @@
 //! product's output into one block of rows (or of columns, whichever
 //! dimension is longer) per thread, at multiples of 16, and runs the blocks
 //! with [`fork_join`](crate::fork_join) (the engine's spinning worker,
-//! [`crate::threads`]). Each output
+//! [`threads`](mod@crate::threads)). Each output
 //! element is still computed by one single-threaded kernel call over the
 //! whole inner dimension, and the split depends only on the shape and the
 //! thread count, so a given thread count always gives the same bits
@@ -140,9 +140,9 @@ pub enum Backend {
 pub const MM_TRANSPOSED_MIN_ROWS: usize = 2048;
 
 /// Products with fewer multiply–adds than this run on one thread whatever
-/// [`set_threads`] says. Chosen, not measured (the machine was never quiet
-/// enough): a hand-off to another thread costs microseconds, a product
-/// this size tens of them.
+/// [`set_threads`](crate::set_threads) says. Chosen, not measured (the
+/// machine was never quiet enough): a hand-off to another thread costs
+/// microseconds, a product this size tens of them.
 pub const THREADS_MIN_MNK: usize = 1 << 20;
 
 /// The backend the engine uses for an `m×k` by `k×n` product whose left
