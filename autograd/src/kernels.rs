@@ -13,6 +13,7 @@
 use ndarray::{Array2, Zip};
 
 use crate::Float;
+use crate::threads::{par_zip, par_zip2};
 
 /// A `dim`-shaped matrix for the caller to overwrite: a buffer from this
 /// thread's cache still holding the values of its last use, or zeros when
@@ -98,14 +99,9 @@ pub(crate) fn recycle_all<F: Float>(all: impl Iterator<Item = Array2<F>>) {
 
 /// `f(a)` elementwise.
 #[inline]
-pub(crate) fn map1<F: Float>(a: &Array2<F>, f: impl Fn(F) -> F) -> Array2<F> {
+pub(crate) fn map1<F: Float>(a: &Array2<F>, f: impl Fn(F) -> F + Sync) -> Array2<F> {
     if let Some(sa) = a.as_slice() {
-        let fill = |y: &mut [F]| {
-            let sa = &sa[..y.len()];
-            for i in 0..y.len() {
-                y[i] = f(sa[i]);
-            }
-        };
+        let fill = |y: &mut [F]| par_zip(y, sa, |y, sa| fill1(y, sa, &f));
         return collect(a.dim(), fill, sa.iter().map(|&a| f(a)));
     }
     let mut out = scratch(a.dim());
@@ -191,15 +187,14 @@ fn add2<F: Float>(t: &mut [F], a: &[F], b: &[F], f: impl Fn(F, F) -> F) {
 
 /// `f(a, b)` elementwise; `a` and `b` have the same shape.
 #[inline]
-pub(crate) fn map2<F: Float>(a: &Array2<F>, b: &Array2<F>, f: impl Fn(F, F) -> F) -> Array2<F> {
+pub(crate) fn map2<F: Float>(
+    a: &Array2<F>,
+    b: &Array2<F>,
+    f: impl Fn(F, F) -> F + Sync,
+) -> Array2<F> {
     debug_assert_eq!(a.dim(), b.dim());
     if let (Some(sa), Some(sb)) = (a.as_slice(), b.as_slice()) {
-        let fill = |y: &mut [F]| {
-            let (sa, sb) = (&sa[..y.len()], &sb[..y.len()]);
-            for i in 0..y.len() {
-                y[i] = f(sa[i], sb[i]);
-            }
-        };
+        let fill = |y: &mut [F]| par_zip2(y, sa, sb, |y, sa, sb| fill2(y, sa, sb, &f));
         return collect(a.dim(), fill, sa.iter().zip(sb).map(|(&a, &b)| f(a, b)));
     }
     let mut out = scratch(a.dim());
@@ -278,10 +273,10 @@ pub(crate) fn map4<F: Float>(
 
 /// `total += f(a)` elementwise; both have the same shape.
 #[inline]
-pub(crate) fn acc1<F: Float>(total: &mut Array2<F>, a: &Array2<F>, f: impl Fn(F) -> F) {
+pub(crate) fn acc1<F: Float>(total: &mut Array2<F>, a: &Array2<F>, f: impl Fn(F) -> F + Sync) {
     debug_assert_eq!(total.dim(), a.dim());
     if let (Some(t), Some(sa)) = (total.as_slice_mut(), a.as_slice()) {
-        return add1(t, sa, f);
+        return par_zip(t, sa, |t, sa| add1(t, sa, &f));
     }
     Zip::from(total).and(a).for_each(|t, &a| *t += f(a));
 }
@@ -292,13 +287,13 @@ pub(crate) fn acc2<F: Float>(
     total: &mut Array2<F>,
     a: &Array2<F>,
     b: &Array2<F>,
-    f: impl Fn(F, F) -> F,
+    f: impl Fn(F, F) -> F + Sync,
 ) {
     debug_assert!(total.dim() == a.dim() && a.dim() == b.dim());
     if let (Some(t), Some(sa), Some(sb)) = (total.as_slice_mut(), a.as_slice(), b.as_slice()) {
         // Indexed over slices cut to one length: the bounds checks fold
         // away and the loop vectorizes.
-        return add2(t, sa, sb, f);
+        return par_zip2(t, sa, sb, |t, sa, sb| add2(t, sa, sb, &f));
     }
     Zip::from(total)
         .and(a)

@@ -161,14 +161,17 @@ pub const PAR_MIN_LEN: usize = 1 << 16;
 /// assert_eq!(par_cut(PAR_MIN_LEN - 1), None);
 /// autograd::set_threads(1).unwrap();
 /// ```
+#[inline]
 pub fn par_cut(len: usize) -> Option<usize> {
-    (threads() >= 2 && len >= PAR_MIN_LEN).then(|| (len / 2).next_multiple_of(64))
+    // The length first: the common small case skips the atomic load (W1).
+    (len >= PAR_MIN_LEN && threads() >= 2).then(|| (len / 2).next_multiple_of(64))
 }
 
 /// Runs `f(out, input)` over the two slices, split at one point into two
 /// halves run with [`fork_join`] when they are long enough (see
 /// [`PAR_MIN_LEN`]); `f` must be elementwise, so the split changes no bit.
 /// `input` is at least as long as `out`.
+#[inline]
 pub(crate) fn par_zip<T: Send, U: Sync>(
     out: &mut [T],
     input: &[U],
@@ -181,6 +184,26 @@ pub(crate) fn par_zip<T: Send, U: Sync>(
             let (o1, o2) = out.split_at_mut(mid);
             let (i1, i2) = input.split_at(mid);
             fork_join(|| f(o1, i1), || f(o2, i2));
+        }
+    }
+}
+
+/// [`par_zip`] with two inputs, each at least as long as `out`.
+#[inline]
+pub(crate) fn par_zip2<T: Send, U: Sync, V: Sync>(
+    out: &mut [T],
+    a: &[U],
+    b: &[V],
+    f: impl Fn(&mut [T], &[U], &[V]) + Sync,
+) {
+    let (a, b) = (&a[..out.len()], &b[..out.len()]);
+    match par_cut(out.len()) {
+        None => f(out, a, b),
+        Some(mid) => {
+            let (o1, o2) = out.split_at_mut(mid);
+            let (a1, a2) = a.split_at(mid);
+            let (b1, b2) = b.split_at(mid);
+            fork_join(|| f(o1, a1, b1), || f(o2, a2, b2));
         }
     }
 }

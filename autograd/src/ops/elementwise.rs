@@ -28,7 +28,7 @@ pub(crate) fn chain<F: Float>(g: F, slope: F) -> F {
 }
 
 /// An elementwise function of one matrix.
-pub(crate) trait UnaryFn<F: Float>: 'static {
+pub(crate) trait UnaryFn<F: Float>: 'static + Sync {
     /// The op's name.
     const NAME: &'static str;
     /// True for ops with a kink (they override [`UnaryFn::branch`]).
@@ -215,7 +215,7 @@ fn same_shapes<F: Float, B: BinaryFn<F>>(
 }
 
 /// An elementwise function of two broadcast-compatible matrices.
-pub(crate) trait BinaryFn<F: Float>: 'static {
+pub(crate) trait BinaryFn<F: Float>: 'static + Sync {
     /// The op's name.
     const NAME: &'static str;
     /// True for ops with a kink (they override [`BinaryFn::branch`]).
