@@ -171,12 +171,22 @@ pub fn par_cut(len: usize) -> Option<usize> {
 /// halves run with [`fork_join`] when they are long enough (see
 /// [`PAR_MIN_LEN`]); `f` must be elementwise, so the split changes no bit.
 /// `input` is at least as long as `out`.
-#[inline]
+#[inline(always)]
 pub(crate) fn par_zip<T: Send, U: Sync>(
     out: &mut [T],
     input: &[U],
     f: impl Fn(&mut [T], &[U]) + Sync,
 ) {
+    // The small case is W1's every node: one compare, then `f` as before;
+    // the split lives out of line.
+    if out.len() < PAR_MIN_LEN {
+        return f(out, input);
+    }
+    split_zip(out, input, f);
+}
+
+#[inline(never)]
+fn split_zip<T: Send, U: Sync>(out: &mut [T], input: &[U], f: impl Fn(&mut [T], &[U]) + Sync) {
     let input = &input[..out.len()];
     match par_cut(out.len()) {
         None => f(out, input),
@@ -189,8 +199,21 @@ pub(crate) fn par_zip<T: Send, U: Sync>(
 }
 
 /// [`par_zip`] with two inputs, each at least as long as `out`.
-#[inline]
+#[inline(always)]
 pub(crate) fn par_zip2<T: Send, U: Sync, V: Sync>(
+    out: &mut [T],
+    a: &[U],
+    b: &[V],
+    f: impl Fn(&mut [T], &[U], &[V]) + Sync,
+) {
+    if out.len() < PAR_MIN_LEN {
+        return f(out, a, b);
+    }
+    split_zip2(out, a, b, f);
+}
+
+#[inline(never)]
+fn split_zip2<T: Send, U: Sync, V: Sync>(
     out: &mut [T],
     a: &[U],
     b: &[V],

@@ -111,3 +111,29 @@ fn a_panic_in_the_second_half_reaches_the_caller() {
     assert_eq!(autograd::fork_join(|| 2, || 3), (2, 3));
     set_threads(1).unwrap();
 }
+
+/// Elementwise ops over a matrix long enough to be split in two (relu,
+/// tanh, `add`'s same-shape backward, and a fan-out that accumulates):
+/// values and gradients at 2 threads are bit for bit those of 1 thread.
+#[test]
+fn long_elementwise_passes_split_without_changing_a_bit() {
+    use autograd::Tape;
+    use autograd::threads::{PAR_MIN_LEN, par_cut};
+    let _turn = my_turn();
+    let (x, y) = (matrix(300, 250, 5), matrix(300, 250, 6));
+    let run = |t| {
+        set_threads(t).unwrap();
+        let tape = Tape::new();
+        let (a, b) = (tape.leaf(x.clone()), tape.leaf(y.clone()));
+        let h = (a + b).relu();
+        // `a` feeds two nodes, so its second contribution accumulates.
+        let out = h.tanh() * a;
+        let g = out.sum().backward();
+        (out.value(), g[a].clone(), g[b].clone())
+    };
+    set_threads(2).unwrap();
+    assert!(x.len() >= PAR_MIN_LEN && par_cut(x.len()).is_some());
+    let (one, two) = (run(1), run(2));
+    assert_eq!(one, two);
+    set_threads(1).unwrap();
+}
