@@ -19,6 +19,7 @@ use ndarray::Array2;
 use smallvec::SmallVec;
 
 use crate::anomaly::{Anomaly, Pass, first_non_finite};
+use crate::held::{Contexts, Held, hold_or_combine};
 use crate::kernels::add_into;
 use crate::node::Node;
 use crate::node::NodeKind;
@@ -345,7 +346,17 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
                     continue;
                 }
                 if nodes[input.0].fresh_consumer
-                    && hold_or_combine(&mut held, &nodes, earlier, rest, i, &ctx, wrt, input.0)
+                    && hold_or_combine(
+                        &mut held,
+                        &nodes,
+                        &AllValues(&nodes),
+                        earlier,
+                        rest,
+                        i,
+                        &ctx,
+                        wrt,
+                        input.0,
+                    )
                 {
                     continue;
                 }
@@ -392,7 +403,7 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
     for first in held {
         let (earlier, rest) = grads.split_at_mut(first.node);
         let upstream = rest[0].as_ref().expect("swept");
-        earlier[first.leaf] = first.backward(&nodes, upstream);
+        earlier[first.leaf] = first.backward(&AllValues(&nodes), upstream);
     }
     if LEAVES_ONLY {
         for (node, g) in nodes.iter().zip(grads.iter_mut()) {
@@ -448,125 +459,28 @@ fn hand_over<F: Float>(
     }
 }
 
-/// The first two contributions to the empty gradient slot of `leaf`, a
-/// leaf some matmul consumes, from node `i` (input `wrt`): the first is
-/// held back unless its op is the one preferring a fresh buffer; with the
-/// second, whichever of the two prefers a fresh buffer writes and the
-/// other adds. Returns false when the caller should compute the
-/// contribution itself (into the empty slot).
-///
-/// Out of line: it runs at most twice per such leaf, and keeping it out of
-/// the sweep's loop leaves that loop as tight as before (W1 benchmark).
-#[inline(never)]
-#[allow(clippy::too_many_arguments)] // the sweep's loop state
-fn hold_or_combine<F: Float>(
-    held: &mut SmallVec<[Held; 4]>,
-    nodes: &[Node<F>],
-    earlier: &mut [Option<Array2<F>>],
-    rest: &[Option<Array2<F>>],
-    i: usize,
-    ctx: &BackwardCtx<'_, F>,
-    wrt: usize,
-    leaf: usize,
-) -> bool {
-    let NodeKind::Op(op) = &nodes[i].kind else {
-        unreachable!("only op nodes contribute gradients")
-    };
-    let Some(at) = held.iter().position(|h| h.leaf == leaf) else {
-        if op.prefers_fresh_gradient() {
-            return false;
-        }
-        held.push(Held { leaf, node: i, wrt });
-        return true;
-    };
-    let first = held.swap_remove(at);
-    let first_upstream = rest[first.node - i].as_ref().expect("swept");
-    let total = if op.prefers_fresh_gradient() {
-        let total = op.backward(ctx, wrt);
-        checked(op.as_ref(), wrt, ctx.inputs[wrt], total).map(|mut total| {
-            first.accumulate(nodes, first_upstream, &mut total);
-            total
-        })
-    } else {
-        first.backward(nodes, first_upstream).map(|mut total| {
-            op.backward_accumulate(ctx, wrt, &mut total);
-            total
-        })
-    };
-    earlier[leaf] = total;
-    true
-}
+/// The plain sweep's contexts: every value is still held.
+struct AllValues<'a, F: Float>(&'a [Node<F>]);
 
-/// A leaf's first gradient contribution, not yet computed: the sweep holds
-/// it until a second one arrives (or the sweep ends), so that if that one
-/// prefers a fresh buffer ([`Op::prefers_fresh_gradient`], a matmul) it can
-/// write first. Only leaves a matmul consumes are held; the order of the
-/// sums depends only on the graph, so results stay reproducible.
-struct Held {
-    /// The leaf receiving the gradient.
-    leaf: usize,
-    /// The consumer that contributes it, and which of its inputs the leaf is.
-    node: usize,
-    wrt: usize,
-}
-
-impl Held {
-    /// The contribution as a new matrix (`None`, noted for the sweep, if
-    /// the op returned the wrong shape).
-    fn backward<F: Float>(&self, nodes: &[Node<F>], upstream: &Array2<F>) -> Option<Array2<F>> {
-        with_ctx(nodes, self.node, upstream, |op, ctx| {
-            checked(
-                op,
-                self.wrt,
-                ctx.inputs[self.wrt],
-                op.backward(ctx, self.wrt),
-            )
-        })
-    }
-
-    /// The contribution added into `total`.
-    fn accumulate<F: Float>(&self, nodes: &[Node<F>], upstream: &Array2<F>, total: &mut Array2<F>) {
-        with_ctx(nodes, self.node, upstream, |op, ctx| {
-            op.backward_accumulate(ctx, self.wrt, total)
-        })
-    }
-}
-
-/// Calls `f` with op node `k` and its backward context (for held
-/// contributions; the sweep's own loop builds contexts without collecting).
-fn with_ctx<F: Float, R>(
-    nodes: &[Node<F>],
-    k: usize,
-    upstream: &Array2<F>,
-    f: impl FnOnce(&dyn Op<F>, &BackwardCtx<'_, F>) -> R,
-) -> R {
-    let node = &nodes[k];
-    let NodeKind::Op(op) = &node.kind else {
-        unreachable!("only op nodes contribute gradients")
-    };
-    let inputs: SmallVec<[&Array2<F>; 2]> =
-        node.inputs.iter().map(|j| &*nodes[j.0].value).collect();
-    let ctx = BackwardCtx {
-        inputs: &inputs,
-        output: &node.value,
-        upstream,
-        input_shapes: None,
-    };
-    f(op.as_ref(), &ctx)
-}
-
-/// `grad` if it has `input`'s shape; otherwise notes the error for the
-/// sweep to return (see [`take_wrong_gradient`]) and drops it.
-fn checked<F: Float>(
-    op: &dyn Op<F>,
-    wrt: usize,
-    input: &Array2<F>,
-    grad: Array2<F>,
-) -> Option<Array2<F>> {
-    if grad.dim() == input.dim() {
-        Some(grad)
-    } else {
-        note_wrong_gradient(op.name(), wrt, input, grad);
-        None
+impl<F: Float> Contexts<F> for AllValues<'_, F> {
+    fn with_ctx<R>(
+        &self,
+        k: usize,
+        upstream: &Array2<F>,
+        f: impl FnOnce(&dyn Op<F>, &BackwardCtx<'_, F>) -> R,
+    ) -> R {
+        let node = &self.0[k];
+        let NodeKind::Op(op) = &node.kind else {
+            unreachable!("only op nodes contribute gradients")
+        };
+        let inputs: SmallVec<[&Array2<F>; 2]> =
+            node.inputs.iter().map(|j| &*self.0[j.0].value).collect();
+        let ctx = BackwardCtx {
+            inputs: &inputs,
+            output: &node.value,
+            upstream,
+            input_shapes: None,
+        };
+        f(op.as_ref(), &ctx)
     }
 }

@@ -81,6 +81,7 @@ mod error;
 mod float;
 pub mod gemm;
 pub mod gradients;
+mod held;
 pub mod higher_order;
 mod kernels;
 mod node;

@@ -16,20 +16,19 @@
 //! same order.
 //!
 //! `plan.rs` works out what the sweep reads and when each value is freed;
-//! `held.rs` is the matmul-first hold of `gradients.rs` on that plan's view.
+//! the matmul-first hold is `crate::held`'s, on that plan's view.
 
-mod held;
 mod plan;
 
 use ndarray::Array2;
 use smallvec::SmallVec;
 
 use crate::gradients::{Gradients, NodeKey};
+use crate::held::{Held, checked, hold_or_combine};
 use crate::kernels::recycle;
 use crate::node::{Node, NodeKind, Value};
 use crate::op::{BackwardCtx, Op, take_wrong_gradient};
 use crate::{Error, Float, Result, Shape, Tape, Var};
-use held::{Held, checked, hold_or_combine};
 use plan::{NOT_READ, Plan};
 
 impl<F: Float> Tape<F> {
@@ -150,7 +149,7 @@ fn consume<F: Float>(tape: &mut Tape<F>, root: NodeKey) -> Result<Gradients<F>> 
     for first in held {
         let (earlier, rest) = grads.split_at_mut(first.node);
         let upstream = rest[0].as_ref().expect("swept");
-        earlier[first.leaf] = first.backward(nodes, &plan, &empty, upstream);
+        earlier[first.leaf] = first.backward(&plan.contexts(nodes, &empty), upstream);
     }
     for (node, g) in nodes.iter().zip(grads.iter_mut()) {
         if matches!(node.kind, NodeKind::Op(_))
@@ -212,7 +211,15 @@ fn step<F: Float>(
         }
         if nodes[input.0].fresh_consumer
             && hold_or_combine(
-                held, nodes, plan, empty, earlier, rest, i, &ctx, wrt, input.0,
+                held,
+                nodes,
+                &plan.contexts(nodes, empty),
+                earlier,
+                rest,
+                i,
+                &ctx,
+                wrt,
+                input.0,
             )
         {
             continue;

@@ -5,8 +5,9 @@
 use ndarray::Array2;
 use smallvec::SmallVec;
 
+use crate::held::Contexts;
 use crate::node::{Node, NodeKind};
-use crate::op::Reads;
+use crate::op::{BackwardCtx, Op, Reads};
 use crate::{Float, Shape};
 
 /// `last_read` of a value no step reads: freed before the sweep.
@@ -76,6 +77,20 @@ impl Plan {
         }
     }
 
+    /// The held contributions' contexts on this plan's view
+    /// ([`crate::held::Contexts`]).
+    pub(super) fn contexts<'a, F: Float>(
+        &'a self,
+        nodes: &'a [Node<F>],
+        empty: &'a Array2<F>,
+    ) -> Kept<'a, F> {
+        Kept {
+            plan: self,
+            nodes,
+            empty,
+        }
+    }
+
     /// Node `i`'s inputs and output as its backward may see them: the
     /// values it declared, an empty 0×0 matrix for every other one (so an
     /// op reading what it did not declare fails rather than reading a value
@@ -130,5 +145,34 @@ impl Plan {
 fn note_read(slot: &mut usize, at: usize) {
     if *slot != TO_THE_END {
         *slot = if at == TO_THE_END { at } else { at.min(*slot) };
+    }
+}
+
+/// A consuming sweep's contexts for held contributions: each op sees the
+/// values it declared, as in the sweep's own loop (`Plan::view`).
+pub(super) struct Kept<'a, F: Float> {
+    plan: &'a Plan,
+    nodes: &'a [Node<F>],
+    empty: &'a Array2<F>,
+}
+
+impl<F: Float> Contexts<F> for Kept<'_, F> {
+    fn with_ctx<R>(
+        &self,
+        k: usize,
+        upstream: &Array2<F>,
+        f: impl FnOnce(&dyn Op<F>, &BackwardCtx<'_, F>) -> R,
+    ) -> R {
+        let NodeKind::Op(op) = &self.nodes[k].kind else {
+            unreachable!("only op nodes contribute gradients")
+        };
+        let (inputs, output, shapes) = self.plan.view(self.nodes, self.empty, k);
+        let ctx = BackwardCtx {
+            inputs: &inputs,
+            output,
+            upstream,
+            input_shapes: Some(&shapes),
+        };
+        f(op.as_ref(), &ctx)
     }
 }
