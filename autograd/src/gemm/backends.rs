@@ -142,8 +142,8 @@ where
 /// baseline x86-64 (SSE2, what this crate's elementwise loops are) then runs
 /// with a false dependency on those upper halves on every instruction. On
 /// the `train` example that made everything after a faer product slower:
-/// 2.9 s of CPU instead of 1.5 s, mostly in `expf` and the elementwise
-/// loops. `pulp` (already in the tree through faer) exposes the intrinsic
+/// 2.7 s of CPU instead of 1.4 s (quiet machine), mostly in `expf` and
+/// the elementwise loops. `pulp` (already in the tree through faer) exposes the intrinsic
 /// safely behind its runtime AVX check.
 #[inline]
 fn clean_upper_state() {

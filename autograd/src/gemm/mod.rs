@@ -32,13 +32,17 @@
 //! (this crate's elementwise loops are SSE2, and so is much of libm) then
 //! runs with a false dependency on those halves: measured on the `train`
 //! example (64-256-10, 30 epochs), everything after a faer product slowed
-//! down, `expf` from 1 % to 20 % of the run, and the whole run took 3.6 s
-//! of CPU against 2.0 s on matrixmultiply — which is why an earlier version
-//! kept faer opt-in. Clearing the state after each faer call
+//! down, `expf` from 1 % to 20 % of the run, and on a quiet machine the
+//! whole run took 2.7 s of CPU against 1.45 s on matrixmultiply (3.6 s
+//! against 2.0 s under load) — which is why an earlier version kept faer
+//! opt-in. Clearing the state after each faer call
 //! (`backends::clean_upper_state`, through `pulp`'s safe intrinsic) brings
-//! the run to 1.75 s against matrixmultiply's 2.0 s, so the per-shape table
-//! below now holds for whole programs too (`benches/paired.rs` pairs the W2
-//! step on the rule against the step on matrixmultiply).
+//! the run to 1.38–1.44 s, level with matrixmultiply's 1.41–1.46 s (its
+//! products are small), while three of the four W2 steps, whose products
+//! are large, are 4–5 % faster on the rule than on matrixmultiply alone;
+//! on 784-512-512-10 f32 matrixmultiply is 1–3 % faster (quiet machine,
+//! three runs; `benches/paired.rs` pairs the W2 step on the rule against
+//! the step on matrixmultiply).
 //!
 //! Operands faer cannot view without `unsafe` (neither row- nor
 //! column-major contiguous, e.g. every other column) go to matrixmultiply
