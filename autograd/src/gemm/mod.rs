@@ -99,6 +99,14 @@
 //! | dH | 128×512·512×512 | A·Bᵀ | f64 | 1.077 | 0.776 | 0.985 | faer |
 //! | dW | 784×128·128×512 | Aᵀ·B | f64 | 1.274 | 0.847 | 0.649 | faer |
 //!
+//! Re-measured on a quiet machine (load < 1, 15 rounds) after the
+//! `vzeroupper` fix: faer/mm 0.73–0.86 on every large W2 product except
+//! the tall `Xᵀ·dZ` 3072×256·256×100 (0.96 f32, 1.00 f64: level), 0.49–0.98
+//! on the small ones (512×128·128×10 f32 0.98), 0.21 and 0.34 on 8×8
+//! squares — the rule stands. Yet the whole 784-512-512-10 f32 step is 1–3 %
+//! faster on matrixmultiply alone (`benches/paired.rs`), so a product's
+//! speed in a loop still does not settle its speed inside a step.
+//!
 //! faer wins the tiny products by 2–10× (its `nano-gemm` kernels skip
 //! matrixmultiply's packing) and most W2 products by 5–40 %. The one
 //! consistent loss is the tall weight gradient `Xᵀ·dZ` of 3072-100-10's
