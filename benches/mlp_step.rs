@@ -5,19 +5,14 @@
 //! everything that is not a matrix product.
 
 use std::hint::black_box;
-use std::sync::Arc;
 
 use autograd::{Float, Tape};
-use benches::data::SplitMix;
 use benches::mlp::{self, GemmBuffers, Mlp, Pick};
 use criterion::{Criterion, criterion_group, criterion_main};
 use nn::optim::{Sgd, SgdConfig};
 
 fn bench_net<F: Float>(c: &mut Criterion, sizes: &[usize], batch: usize) {
-    let mut rng = SplitMix::new(7);
-    let classes = *sizes.last().expect("sizes");
-    let x = Arc::new(rng.matrix::<F>(batch, sizes[0], 1.0));
-    let labels = rng.labels(batch, classes);
+    let (x, labels) = mlp::batch::<F>(sizes, batch);
     let (lr, reg) = (F::of(1e-3), F::of(1e-4));
     let name: Vec<String> = sizes.iter().map(usize::to_string).collect();
     let mut group = c.benchmark_group(format!("W2 {} batch {batch}/{}", name.join("-"), F::NAME));

@@ -29,7 +29,6 @@
 //! part of the default run).
 
 use std::hint::black_box;
-use std::sync::Arc;
 
 use autograd::gemm::{Backend, force_backend};
 use autograd::{Float, Tape};
@@ -65,10 +64,7 @@ fn w1<F: Float>(rounds: usize) {
 }
 
 fn w2<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
-    let mut rng = SplitMix::new(7);
-    let classes = *sizes.last().expect("sizes");
-    let x = Arc::new(rng.matrix::<F>(batch, sizes[0], 1.0));
-    let labels = rng.labels(batch, classes);
+    let (x, labels) = mlp::batch::<F>(sizes, batch);
     let (lr, reg) = (F::of(1e-3), F::of(1e-4));
     let (mut tape_net, mut hand_net) = (Mlp::<F>::new(sizes, 1), Mlp::<F>::new(sizes, 1));
     let mut tape_mm_net = Mlp::<F>::new(sizes, 1);
@@ -166,10 +162,7 @@ fn w2<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
 /// The tape's W2 step at 1 thread against 2 (`autograd::set_threads`): the
 /// printed ratio is the speed-up.
 fn w2_threads<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
-    let mut rng = SplitMix::new(7);
-    let classes = *sizes.last().expect("sizes");
-    let x = Arc::new(rng.matrix::<F>(batch, sizes[0], 1.0));
-    let labels = rng.labels(batch, classes);
+    let (x, labels) = mlp::batch::<F>(sizes, batch);
     let reg = F::of(1e-4);
     let mut sgd = Sgd::new(SgdConfig { lr: 1e-3 }).expect("a valid rate");
     let (mut one_net, mut two_net) = (Mlp::<F>::new(sizes, 1), Mlp::<F>::new(sizes, 1));
@@ -196,10 +189,7 @@ fn w2_threads<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
 /// against `backward` then `reset` (`mlp::tape_step`): the printed ratio
 /// is consuming / plain.
 fn w2_consume<F: Float>(sizes: &[usize], batch: usize, rounds: usize) {
-    let mut rng = SplitMix::new(7);
-    let classes = *sizes.last().expect("sizes");
-    let x = Arc::new(rng.matrix::<F>(batch, sizes[0], 1.0));
-    let labels = rng.labels(batch, classes);
+    let (x, labels) = mlp::batch::<F>(sizes, batch);
     let reg = F::of(1e-4);
     let mut sgd = Sgd::new(SgdConfig { lr: 1e-3 }).expect("a valid rate");
     let (mut a, mut b) = (Mlp::<F>::new(sizes, 1), Mlp::<F>::new(sizes, 1));

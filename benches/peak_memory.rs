@@ -26,10 +26,8 @@
 //! only); `PEAK_ONLY=square` or `=w2` runs one group. Not part of CI.
 
 use std::process::Command;
-use std::sync::Arc;
 
 use autograd::{Float, Tape};
-use benches::data::SplitMix;
 use benches::mlp::{self, Mlp};
 use ndarray::Array2;
 
@@ -101,10 +99,7 @@ fn w2_minimum(sizes: &[usize], batch: usize) -> usize {
 
 /// Three W2 steps; returns the last loss.
 fn w2<F: Float>(sizes: &[usize], batch: usize, how: &str) -> f64 {
-    let mut rng = SplitMix::new(7);
-    let classes = *sizes.last().expect("sizes");
-    let x = Arc::new(rng.matrix::<F>(batch, sizes[0], 1.0));
-    let labels = rng.labels(batch, classes);
+    let (x, labels) = mlp::batch::<F>(sizes, batch);
     let mut net = Mlp::<F>::new(sizes, 1);
     let (reg, lr) = (F::of(1e-4), F::of(0.01));
     let mut loss = F::zero();

@@ -5,18 +5,13 @@
 //! engine's GEMM rule or `W2_BACKEND=faer`/`mm` for one backend throughout.
 
 use std::hint::black_box;
-use std::sync::Arc;
 
 use autograd::{Float, Tape};
-use benches::data::SplitMix;
 use benches::mlp::{self, Mlp};
 use nn::optim::{Sgd, SgdConfig};
 
 fn run<F: Float>(sizes: &[usize], batch: usize, steps: usize) {
-    let mut rng = SplitMix::new(7);
-    let classes = *sizes.last().expect("sizes");
-    let x = Arc::new(rng.matrix::<F>(batch, sizes[0], 1.0));
-    let labels = rng.labels(batch, classes);
+    let (x, labels) = mlp::batch::<F>(sizes, batch);
     let mut net = Mlp::<F>::new(sizes, 1);
     let mut sgd = Sgd::new(SgdConfig { lr: 1e-3 }).expect("a valid rate");
     let mut tape = Tape::new();

@@ -44,6 +44,15 @@ impl<F: Float> Mlp<F> {
     }
 }
 
+/// The W2 batch every bench uses for `sizes` at `batch` rows: inputs in
+/// [−1, 1) and labels over the last layer's classes, from seed 7.
+pub fn batch<F: Float>(sizes: &[usize], batch: usize) -> (Arc<Array2<F>>, Vec<usize>) {
+    let mut rng = SplitMix::new(7);
+    let classes = *sizes.last().expect("sizes");
+    let x = Arc::new(rng.matrix::<F>(batch, sizes[0], 1.0));
+    (x, rng.labels(batch, classes))
+}
+
 /// Loss and the gradients of every weight and bias.
 #[derive(Debug, Clone)]
 pub struct StepGrads<F: Float> {
