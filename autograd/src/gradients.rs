@@ -25,6 +25,7 @@ use crate::node::Node;
 use crate::node::NodeKind;
 use crate::node_id::NodeId;
 use crate::op::{BackwardCtx, Op, note_wrong_gradient, take_wrong_gradient};
+use crate::pool::{Pool, SMALL_MAX_LEN, take_spare};
 use crate::{Error, Float, Result, Shape, Tape, Var};
 
 /// ∂root/∂node for every node on the path from a gradient-requiring leaf to
@@ -228,8 +229,11 @@ impl<'t, F: Float> Var<'t, F> {
 
 impl<F: Float> Drop for Gradients<F> {
     /// Hands the gradient buffers to the thread's cache for the next step.
+    /// Small ones go on the cache's small stack in node order, for the
+    /// next sweep to write into ([`Spares`]).
     fn drop(&mut self) {
-        crate::kernels::recycle_all(self.grads.drain(..).flatten());
+        let grads = self.grads.drain(..).flatten();
+        F::with_pool(|p| grads.for_each(|g| p.keep_small(g)));
     }
 }
 
@@ -284,6 +288,7 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
         grads[root.0] = Some(upstream);
     }
     let mut held = SmallVec::<[Held; 4]>::new();
+    let mut spares = Spares::take();
     for i in (0..=root.0).rev() {
         let node = &nodes[i];
         let NodeKind::Op(op) = &node.kind else {
@@ -361,7 +366,7 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
                     continue;
                 }
             }
-            let grad = op.backward(&ctx, wrt);
+            let grad = spares.backward(op.as_ref(), &ctx, wrt, inputs[wrt].dim());
             if grad.dim() != inputs[wrt].dim() {
                 // Noted (cold, out of line) and returned when the sweep ends,
                 // like the paths below that cannot return early.
@@ -424,6 +429,49 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
         tape_id: tape.id(),
         grads,
     })
+}
+
+/// The thread's small stack of gradient buffers ([`crate::pool`]) for the
+/// length of one sweep; handed back when dropped, so an error or a
+/// panicking op returns it too.
+pub(crate) struct Spares<F: Float>(Vec<Array2<F>>);
+
+impl<F: Float> Spares<F> {
+    /// Takes the whole stack (one trip to the thread-local per sweep).
+    pub(crate) fn take() -> Self {
+        Spares(F::with_pool(Pool::take_small))
+    }
+
+    /// A fresh ∂L/∂inputs\[wrt\] of shape `dim` from `op`: written into the
+    /// top spare when it has that shape and the op takes it
+    /// ([`Op::backward_into`], the same bits as [`Op::backward`]), else
+    /// from `backward`.
+    #[inline(always)]
+    pub(crate) fn backward(
+        &mut self,
+        op: &dyn Op<F>,
+        ctx: &BackwardCtx<'_, F>,
+        wrt: usize,
+        dim: (usize, usize),
+    ) -> Array2<F> {
+        // Large gradients never wait on the stack: not worth a pop.
+        if dim.0 * dim.1 <= SMALL_MAX_LEN
+            && let Some(mut out) = take_spare(&mut self.0, dim, crate::kernels::recycle)
+        {
+            if op.backward_into(ctx, wrt, &mut out) {
+                return out;
+            }
+            self.0.push(out);
+        }
+        op.backward(ctx, wrt)
+    }
+}
+
+impl<F: Float> Drop for Spares<F> {
+    fn drop(&mut self) {
+        let rest = std::mem::take(&mut self.0);
+        F::with_pool(|p| p.return_small(rest));
+    }
 }
 
 /// For a sweep keeping only leaves' gradients: when op node `i` has one

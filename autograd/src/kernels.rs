@@ -143,6 +143,57 @@ pub(crate) fn map2_into<F: Float>(
     true
 }
 
+/// `out ← f(a, b, c)` elementwise, when all four have one shape and are
+/// row-major; returns false, writing nothing, otherwise (see [`map1_into`]).
+#[inline]
+pub(crate) fn map3_into<F: Float>(
+    out: &mut Array2<F>,
+    a: &Array2<F>,
+    b: &Array2<F>,
+    c: &Array2<F>,
+    f: impl Fn(F, F, F) -> F,
+) -> bool {
+    if out.dim() != a.dim() || a.dim() != b.dim() || b.dim() != c.dim() {
+        return false;
+    }
+    let (Some(y), Some(sa), Some(sb), Some(sc)) =
+        (out.as_slice_mut(), a.as_slice(), b.as_slice(), c.as_slice())
+    else {
+        return false;
+    };
+    fill3(y, sa, sb, sc, f);
+    true
+}
+
+/// `out ← f(a, b, c, d)` elementwise, when all five have one shape and are
+/// row-major; returns false, writing nothing, otherwise (see [`map1_into`]).
+#[inline]
+pub(crate) fn map4_into<F: Float>(
+    out: &mut Array2<F>,
+    [a, b, c, d]: [&Array2<F>; 4],
+    f: impl Fn(F, F, F, F) -> F,
+) -> bool {
+    let dim = out.dim();
+    if a.dim() != dim || b.dim() != dim || c.dim() != dim || d.dim() != dim {
+        return false;
+    }
+    let (Some(y), Some(sa), Some(sb), Some(sc), Some(sd)) = (
+        out.as_slice_mut(),
+        a.as_slice(),
+        b.as_slice(),
+        c.as_slice(),
+        d.as_slice(),
+    ) else {
+        return false;
+    };
+    let n = y.len();
+    let (sa, sb, sc, sd) = (&sa[..n], &sb[..n], &sc[..n], &sd[..n]);
+    for i in 0..n {
+        y[i] = f(sa[i], sb[i], sc[i], sd[i]);
+    }
+    true
+}
+
 // The loops over slices live in functions taking the slices as
 // arguments: a `&mut [F]` argument cannot alias the `&[F]` ones, which the
 // compiler keeps when it inlines them, so it drops the run-time overlap
@@ -164,6 +215,15 @@ fn fill2<F: Float>(y: &mut [F], a: &[F], b: &[F], f: impl Fn(F, F) -> F) {
     let (a, b) = (&a[..y.len()], &b[..y.len()]);
     for i in 0..y.len() {
         y[i] = f(a[i], b[i]);
+    }
+}
+
+/// `y ← f(a, b, c)`, the operands at least as long as `y`.
+#[inline(always)]
+fn fill3<F: Float>(y: &mut [F], a: &[F], b: &[F], c: &[F], f: impl Fn(F, F, F) -> F) {
+    let (a, b, c) = (&a[..y.len()], &b[..y.len()], &c[..y.len()]);
+    for i in 0..y.len() {
+        y[i] = f(a[i], b[i], c[i]);
     }
 }
 

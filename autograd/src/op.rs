@@ -247,6 +247,48 @@ pub trait Op<F: Float>: 'static {
     /// only for inputs that need a gradient.
     fn backward(&self, ctx: &BackwardCtx<'_, F>, wrt: usize) -> Array2<F>;
 
+    /// [`Op::backward`] into `out`, a matrix of `inputs[wrt]`'s shape
+    /// holding stale values: overwrites every element with what `backward`
+    /// would return, bit for bit, and returns true; or returns false,
+    /// leaving `out` alone (the default), and the sweep calls `backward`.
+    ///
+    /// The backward sweep offers it a small gradient buffer freed with the
+    /// last [`Gradients`](crate::Gradients), which skips a trip to the
+    /// thread's buffer cache per node; the elementwise ops take it.
+    ///
+    /// ```
+    /// use autograd::{BackwardCtx, Op, Result, Shape, Tape};
+    /// use ndarray::{array, Array2};
+    ///
+    /// struct Double;
+    /// impl Op<f64> for Double {
+    ///     fn name(&self) -> &'static str { "double" }
+    ///     fn output_shape(&self, inputs: &[Shape]) -> Result<Shape> { Ok(inputs[0]) }
+    ///     fn forward(&mut self, inputs: &[&Array2<f64>]) -> Array2<f64> {
+    ///         inputs[0] * 2.0
+    ///     }
+    ///     fn backward(&self, ctx: &BackwardCtx<'_, f64>, _wrt: usize) -> Array2<f64> {
+    ///         ctx.upstream * 2.0
+    ///     }
+    ///     fn backward_into(&self, ctx: &BackwardCtx<'_, f64>, _wrt: usize, out: &mut Array2<f64>) -> bool {
+    ///         out.zip_mut_with(ctx.upstream, |d, &g| *d = g * 2.0);
+    ///         true
+    ///     }
+    /// }
+    ///
+    /// let mut tape = Tape::new();
+    /// for _ in 0..2 {
+    ///     tape.reset(); // the second sweep is offered the first one's buffers
+    ///     let x = tape.leaf(array![[1.0, -3.0]]);
+    ///     let y = tape.try_apply(Double, &[x.exp()]).unwrap();
+    ///     let grads = y.sum().backward();
+    ///     assert_eq!(grads[x], x.exp().value() * 2.0);
+    /// }
+    /// ```
+    fn backward_into(&self, _ctx: &BackwardCtx<'_, F>, _wrt: usize, _out: &mut Array2<F>) -> bool {
+        false
+    }
+
     /// Adds ∂L/∂inputs\[wrt\] into `total`, which already holds the
     /// gradient from the input's other consumers. The default calls
     /// [`Op::backward`] and adds; ops override it to fuse the two and skip

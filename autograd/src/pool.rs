@@ -29,6 +29,16 @@
 //! length matches but the shape does not. A matrix from the cache holds
 //! the stale values of its last use; every caller overwrites all of it
 //! ([`crate::kernels::scratch`]).
+//!
+//! Small gradients take a shorter way: a dropped
+//! [`Gradients`](crate::Gradients) stacks its buffers of up to
+//! [`SMALL_MAX_LEN`] elements here in node order ([`Pool::keep_small`]),
+//! and the next backward sweep takes the whole stack at once
+//! ([`Pool::take_small`]) and pops one per fresh gradient, in the reverse
+//! node order it needs them. A step that records the same graph again
+//! then finds each small gradient's buffer on top, with no length lookup
+//! and no thread-local access per buffer (W1: about a hundred instructions
+//! a node).
 
 use ndarray::Array2;
 
@@ -38,6 +48,16 @@ pub const MAX_CACHED_BYTES: usize = 256 << 20;
 /// Distinct buffer lengths kept; a step uses a handful of shapes, so a
 /// linear scan over this many is cheaper than hashing.
 const MAX_LENGTHS: usize = 64;
+
+/// Gradients up to this many elements go on the small stack (as the
+/// tape's own spares for values, `tape::SPARE_MAX_LEN`): large enough for
+/// a bias row or a W1 node, far below where an elementwise pass is split
+/// across threads.
+pub(crate) const SMALL_MAX_LEN: usize = 1024;
+
+/// At most this many bytes wait on the small stack; the rest go to the
+/// length classes.
+const SMALL_MAX_BYTES: usize = 16 << 20;
 
 /// Free matrices of one length, and how many of that length were ever in
 /// use at once.
@@ -58,6 +78,8 @@ struct Class<F> {
 pub struct Pool<F> {
     classes: Vec<Class<F>>,
     bytes: usize,
+    small: Vec<Array2<F>>,
+    small_bytes: usize,
 }
 
 impl<F> Pool<F> {
@@ -67,6 +89,44 @@ impl<F> Pool<F> {
         Pool {
             classes: Vec::new(),
             bytes: 0,
+            small: Vec::new(),
+            small_bytes: 0,
+        }
+    }
+
+    /// Puts a dropped gradient on the small stack if it is small, row-major
+    /// and within the stack's budget; otherwise [`Pool::give`]s it.
+    #[inline(always)]
+    pub(crate) fn keep_small(&mut self, a: Array2<F>) {
+        let bytes = a.len() * size_of::<F>();
+        if a.len() <= SMALL_MAX_LEN
+            && self.small_bytes + bytes <= SMALL_MAX_BYTES
+            && is_row_major(&a)
+        {
+            self.small.push(a);
+            self.small_bytes += bytes;
+        } else {
+            self.give(a);
+        }
+    }
+
+    /// The whole small stack, for a backward sweep to pop from (see
+    /// [`take_spare`]); hand back what it did not use with
+    /// [`Pool::return_small`].
+    pub(crate) fn take_small(&mut self) -> Vec<Array2<F>> {
+        self.small_bytes = 0;
+        std::mem::take(&mut self.small)
+    }
+
+    /// Ends a sweep's use of the small stack: spares it did not pop go to
+    /// the length classes (the graph changed; as the tape does with its
+    /// unused spares), and the emptied vector is kept for the next drop.
+    pub(crate) fn return_small(&mut self, mut rest: Vec<Array2<F>>) {
+        for a in rest.drain(..) {
+            self.give(a);
+        }
+        if self.small.is_empty() {
+            self.small = rest;
         }
     }
 
@@ -135,11 +195,13 @@ impl<F> Pool<F> {
     pub(crate) fn clear(&mut self) {
         self.classes.clear();
         self.bytes = 0;
+        self.small = Vec::new();
+        self.small_bytes = 0;
     }
 
-    /// Bytes currently cached.
+    /// Bytes currently cached, the small stack's included.
     pub(crate) fn cached_bytes(&self) -> usize {
-        self.bytes
+        self.bytes + self.small_bytes
     }
 }
 
@@ -156,6 +218,25 @@ pub(crate) fn is_row_major<F>(a: &Array2<F>) -> bool {
 
 /// `a` (standard layout, `dim`'s length) seen as `dim`: a 4×16 buffer
 /// asked for as 16×4.
+/// The top of a sweep's small stack if it has shape `dim`. A spare of
+/// another shape goes to `pool`'s length classes (the graph changed: the
+/// rest will follow one by one as they fail to match) and the caller
+/// allocates.
+#[inline(always)]
+pub(crate) fn take_spare<F>(
+    spares: &mut Vec<Array2<F>>,
+    dim: (usize, usize),
+    pool: impl FnOnce(Array2<F>),
+) -> Option<Array2<F>> {
+    let top = spares.pop()?;
+    if top.dim() == dim {
+        Some(top)
+    } else {
+        pool(top);
+        None
+    }
+}
+
 #[cold]
 fn reshape<F>(a: Array2<F>, dim: (usize, usize)) -> Array2<F> {
     a.into_shape_with_order(dim)

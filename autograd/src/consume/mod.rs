@@ -23,7 +23,7 @@ mod plan;
 use ndarray::Array2;
 use smallvec::SmallVec;
 
-use crate::gradients::{Gradients, NodeKey};
+use crate::gradients::{Gradients, NodeKey, Spares};
 use crate::held::{Held, checked, hold_or_combine};
 use crate::kernels::recycle;
 use crate::node::{Node, NodeKind, Value};
@@ -128,11 +128,12 @@ fn consume<F: Float>(tape: &mut Tape<F>, root: NodeKey) -> Result<Gradients<F>> 
     }
     let empty = Array2::<F>::zeros((0, 0));
     let mut held = SmallVec::<[Held; 4]>::new();
+    let mut spares = Spares::take();
     for i in (0..=root).rev() {
         if !matches!(nodes[i].kind, NodeKind::Op(_)) || grads[i].is_none() {
             continue;
         }
-        step(nodes, &plan, &empty, &mut grads, &mut held, i);
+        step(nodes, &plan, &empty, &mut grads, &mut held, &mut spares, i);
         // Values whose last reader was node `i`: its inputs, and itself.
         for k in 0..nodes[i].inputs.len() {
             let j = nodes[i].inputs[k].0;
@@ -183,6 +184,7 @@ fn step<F: Float>(
     empty: &Array2<F>,
     grads: &mut [Option<Array2<F>>],
     held: &mut SmallVec<[Held; 4]>,
+    spares: &mut Spares<F>,
     i: usize,
 ) {
     let node = &nodes[i];
@@ -224,7 +226,8 @@ fn step<F: Float>(
         {
             continue;
         }
-        earlier[input.0] = checked(op.as_ref(), wrt, shapes[wrt], op.backward(&ctx, wrt));
+        let grad = spares.backward(op.as_ref(), &ctx, wrt, shapes[wrt].dim());
+        earlier[input.0] = checked(op.as_ref(), wrt, shapes[wrt], grad);
     }
     // Nothing reads node `i`'s gradient again, unless a held contribution
     // still needs it as its upstream (dropped after the held ones).

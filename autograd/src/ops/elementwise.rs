@@ -13,7 +13,8 @@ use ndarray::{Array2, Zip};
 
 use crate::higher_order::sum_to_shape_graph;
 use crate::kernels::{
-    acc1, acc2, acc3, acc4, add_into, map1, map1_into, map2, map2_into, map3, map4, scratch,
+    acc1, acc2, acc3, acc4, add_into, map1, map1_into, map2, map2_into, map3, map3_into, map4,
+    map4_into, scratch,
 };
 use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::shape::{broadcast_shapes, broadcast_view, reduce_to_shape, sum_to_shape};
@@ -107,6 +108,28 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
             });
         }
         map3(ctx.upstream, ctx.inputs[0], ctx.output, |g, x, y| {
+            chain(g, self.0.slope(x, y))
+        })
+    }
+    fn backward_into(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize, out: &mut Array2<F>) -> bool {
+        // The loops of `backward` with the output given: the same bits.
+        if U::CONSTANT_SLOPE {
+            let (z, g) = (F::zero(), ctx.upstream); // `z`: arguments the slope ignores
+            return map1_into(out, g, |g| chain(g, self.0.slope(z, z)));
+        }
+        if U::SLOPE_FROM_INPUT {
+            let y = F::zero(); // ignored by `slope`
+            return map2_into(out, ctx.upstream, ctx.inputs[0], |g, x| {
+                chain(g, self.0.slope(x, y))
+            });
+        }
+        if U::SLOPE_FROM_OUTPUT {
+            let x = F::zero(); // ignored by `slope`
+            return map2_into(out, ctx.upstream, ctx.output, |g, y| {
+                chain(g, self.0.slope(x, y))
+            });
+        }
+        map3_into(out, ctx.upstream, ctx.inputs[0], ctx.output, |g, x, y| {
             chain(g, self.0.slope(x, y))
         })
     }
@@ -380,6 +403,36 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
             };
         }
         self.backward_broadcast(ctx, wrt)
+    }
+    fn backward_into(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, out: &mut Array2<F>) -> bool {
+        // The same-shape loops of `backward` with the output given: the
+        // same bits. A broadcast input's gradient is a reduction: declined.
+        let (a, b) = (ctx.inputs[0], ctx.inputs[1]);
+        if !same_shapes::<F, B>(ctx, a, b) {
+            return false;
+        }
+        if B::CONSTANT_SLOPES {
+            let slope = self.constant_slope(wrt);
+            return map1_into(out, ctx.upstream, |g| chain(g, slope));
+        }
+        if B::SLOPE_FROM_OTHER {
+            let (g, z) = (ctx.upstream, F::zero()); // `z`: arguments the slope ignores
+            return if wrt == 0 {
+                map2_into(out, g, b, |g, b| chain(g, self.0.d_lhs(z, b, z)))
+            } else {
+                map2_into(out, g, a, |g, a| chain(g, self.0.d_rhs(a, z, z)))
+            };
+        }
+        let (g, y) = (ctx.upstream, ctx.output);
+        if wrt == 0 {
+            map4_into(out, [g, a, b, y], |g, a, b, y| {
+                chain(g, self.0.d_lhs(a, b, y))
+            })
+        } else {
+            map4_into(out, [g, a, b, y], |g, a, b, y| {
+                chain(g, self.0.d_rhs(a, b, y))
+            })
+        }
     }
     fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {
         let (a, b) = (ctx.inputs[0], ctx.inputs[1]);

@@ -1,0 +1,168 @@
+//! The backward sweep's small gradient buffers: a dropped `Gradients`
+//! hands its small buffers back in node order, and the next sweep writes
+//! its fresh gradients into them (`Op::backward_into`). These tests pin
+//! that it happens, that it never changes a bit, and that the buffers are
+//! accounted for and released like the rest of the thread's cache.
+//!
+//! Each test runs on its own thread (libtest's default), so each starts
+//! with an empty cache.
+
+use autograd::{BackwardCtx, NodeKey, Op, Result, Shape, Tape, Var};
+use ndarray::{Array2, array};
+
+/// y = 3x, with a `backward_into` that always declines: the sweep must
+/// put the offered buffer back and call `backward`.
+struct Triple;
+
+impl Op<f64> for Triple {
+    fn name(&self) -> &'static str {
+        "triple"
+    }
+    fn output_shape(&self, inputs: &[Shape]) -> Result<Shape> {
+        Ok(inputs[0])
+    }
+    fn forward(&mut self, inputs: &[&Array2<f64>]) -> Array2<f64> {
+        inputs[0] * 3.0
+    }
+    fn backward(&self, ctx: &BackwardCtx<'_, f64>, _wrt: usize) -> Array2<f64> {
+        ctx.upstream * 3.0
+    }
+    fn backward_into(
+        &self,
+        _ctx: &BackwardCtx<'_, f64>,
+        _wrt: usize,
+        _out: &mut Array2<f64>,
+    ) -> bool {
+        false
+    }
+}
+
+fn input(rows: usize, k: f64) -> Array2<f64> {
+    Array2::from_shape_fn((rows, 3), |(i, j)| (i as f64 * 0.7 - j as f64 * k).sin())
+}
+
+/// A W1-like chain with a declining custom op, a broadcast bias and a
+/// reduction: every node (leaves first, the loss last) and the loss.
+fn record(tape: &Tape<f64>, rows: usize) -> (Vec<Var<'_, f64>>, Var<'_, f64>) {
+    let x = tape.leaf(input(rows, 0.5));
+    let w = tape.leaf(input(rows, -1.5));
+    let b = tape.leaf(array![[0.1, -0.2, 0.3]]);
+    let mut nodes = vec![x, w, b];
+    let mut h = x;
+    for i in 0..10 {
+        h = match i % 5 {
+            0 => h * w,
+            1 => h + b, // broadcast: b's gradient is a reduction
+            2 => tape.try_apply(Triple, &[h]).unwrap(),
+            3 => h - w,
+            _ => h.tanh(),
+        };
+        nodes.push(h);
+    }
+    let square = h * h;
+    let loss = square.sum();
+    nodes.extend([square, loss]);
+    (nodes, loss)
+}
+
+/// Every node's gradient, with the backward sweep `sweep`.
+fn gradients(tape: &mut Tape<f64>, rows: usize, consume: bool) -> Vec<Option<Array2<f64>>> {
+    tape.reset();
+    if consume {
+        let (keys, root): (Vec<NodeKey>, NodeKey) = {
+            let (nodes, loss) = record(tape, rows);
+            (nodes.iter().map(|v| v.key()).collect(), loss.key())
+        };
+        let grads = tape.backward_and_reset(root);
+        return keys.iter().map(|&k| grads.get_by_key(k).cloned()).collect();
+    }
+    let (nodes, loss) = record(tape, rows);
+    let grads = loss.backward();
+    nodes.iter().map(|&v| grads.get(v).cloned()).collect()
+}
+
+#[test]
+fn a_sweep_writes_into_the_buffers_the_last_gradients_left() {
+    let tape = Tape::<f64>::new();
+    let (nodes, loss) = record(&tape, 4);
+    let first = loss.backward();
+    let freed: Vec<*const f64> = nodes
+        .iter()
+        .filter_map(|&v| first.get(v))
+        .map(|g| g.as_ptr())
+        .collect();
+    drop(first);
+    let second = loss.backward();
+    let missed: Vec<usize> = nodes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &v)| !freed.contains(&second.get(v).expect("all need one").as_ptr()))
+        .map(|(k, _)| k)
+        .collect();
+    // Not written into a spare: b's gradient (a reduction), the inputs of
+    // the two `Triple`s (which decline) and the input `h + b` broadcasts
+    // (declined: broadcast), `square`'s (from `sum`, which has no
+    // `backward_into`), and the loss's seed, which `backward` makes.
+    assert_eq!(
+        missed,
+        [2, 4, 8, 9, 13, 14],
+        "nodes whose gradient was allocated"
+    );
+}
+
+#[test]
+fn written_into_spares_or_not_the_gradients_have_the_same_bits() {
+    let mut tape = Tape::new();
+    let want4 = gradients(&mut tape, 4, false);
+    autograd::release_cached_buffers();
+    let want2 = gradients(&mut tape, 2, false);
+    // Same shapes (every buffer on top fits), other shapes (none fits:
+    // each goes to the cache), back again, and the consuming sweep, whose
+    // leaves' gradients come back the same way.
+    for (rows, consume) in [
+        (4, false),
+        (4, false),
+        (2, false),
+        (4, false),
+        (4, true),
+        (4, true),
+        (2, true),
+        (4, false),
+    ] {
+        let got = gradients(&mut tape, rows, consume);
+        let want = if rows == 4 { &want4 } else { &want2 };
+        if consume {
+            // Only leaves keep a gradient there.
+            assert_eq!(got[..3], want[..3], "rows {rows}, consuming");
+        } else {
+            assert_eq!(&got, want, "rows {rows}");
+        }
+    }
+}
+
+#[test]
+fn the_spares_count_as_cached_and_are_released() {
+    let tape = Tape::<f64>::new();
+    let (_, loss) = record(&tape, 4);
+    assert_eq!(autograd::cached_bytes::<f64>(), 0);
+    drop(loss.backward());
+    let cached = autograd::cached_bytes::<f64>();
+    // At least the 13 fresh 4×3 gradients of the chain, 96 bytes each.
+    assert!(cached >= 13 * 96, "{cached} bytes cached");
+    autograd::release_cached_buffers();
+    assert_eq!(autograd::cached_bytes::<f64>(), 0);
+}
+
+#[test]
+fn consuming_steps_do_not_pile_buffers_up() {
+    let mut tape = Tape::<f64>::new();
+    let mut cached = Vec::new();
+    for _ in 0..6 {
+        drop(gradients(&mut tape, 4, true));
+        cached.push(autograd::cached_bytes::<f64>());
+    }
+    assert_eq!(
+        cached[2], cached[5],
+        "a step takes back what the last one gave: {cached:?}"
+    );
+}
