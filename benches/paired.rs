@@ -10,6 +10,10 @@
 //! Prints, per configuration, the median of the per-round ratios to the
 //! floor and their interquartile range.
 //!
+//! W1's tape runs twice: with `Var::backward`, which keeps every node's
+//! gradient ("tape"), and with `Var::backward_leaves`, which keeps only
+//! the leaves' — all W1 returns ("tape leaves").
+//!
 //! Also one optimizer step per `nn::optim` optimizer against its
 //! hand-written loop (the floor).
 //!
@@ -48,16 +52,20 @@ fn w1<F: Float>(rounds: usize) {
         rng.matrix(4, 4, 0.5),
     );
     let mut tape = Tape::new();
+    let mut leaves_tape = Tape::new();
     let mut on_tape = || {
         black_box(chain::on_tape(&mut tape, &x, &w, &b, NODES));
+    };
+    let mut leaves = || {
+        black_box(chain::on_tape_leaves(&mut leaves_tape, &x, &w, &b, NODES));
     };
     let mut by_hand = || {
         black_box(chain::by_hand(&x, &w, &b, NODES));
     };
     pair_up(
         &format!("W1 chain of {NODES} 4x4 nodes/{}", F::NAME),
-        &["tape", "hand"],
-        &mut [&mut on_tape, &mut by_hand],
+        &["tape", "tape leaves", "hand"],
+        &mut [&mut on_tape, &mut leaves, &mut by_hand],
         40,
         rounds,
     );

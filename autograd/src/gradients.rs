@@ -400,7 +400,7 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
             && !held.iter().any(|h| h.node == i)
             && let Some(g) = rest[0].take()
         {
-            crate::kernels::recycle(g);
+            spares.give(g);
         }
     }
     // Held contributions no matmul followed (its output does not reach the
@@ -415,7 +415,7 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
             if matches!(node.kind, NodeKind::Op(_))
                 && let Some(g) = g.take()
             {
-                crate::kernels::recycle(g);
+                spares.give(g);
             }
         }
     }
@@ -464,6 +464,20 @@ impl<F: Float> Spares<F> {
             self.0.push(out);
         }
         op.backward(ctx, wrt)
+    }
+}
+
+impl<F: Float> Spares<F> {
+    /// Takes a buffer the sweep is done with: a small row-major one goes
+    /// on top, where the next fresh gradient of its shape finds it (in a
+    /// chain, the very next one), others to the thread's cache.
+    #[inline(always)]
+    pub(crate) fn give(&mut self, a: Array2<F>) {
+        if a.len() <= SMALL_MAX_LEN && crate::pool::is_row_major(&a) {
+            self.0.push(a);
+        } else {
+            crate::kernels::recycle(a);
+        }
     }
 }
 

@@ -194,6 +194,25 @@ pub(crate) fn map4_into<F: Float>(
     true
 }
 
+/// `g ← f(g)` elementwise, in place.
+#[inline]
+pub(crate) fn update1<F: Float>(g: &mut Array2<F>, f: impl Fn(F) -> F) {
+    match g.as_slice_mut() {
+        Some(sg) => sg.iter_mut().for_each(|g| *g = f(*g)),
+        None => g.mapv_inplace(f),
+    }
+}
+
+/// `g ← f(g, a)` elementwise, in place; both have the same shape.
+#[inline]
+pub(crate) fn update2<F: Float>(g: &mut Array2<F>, a: &Array2<F>, f: impl Fn(F, F) -> F) {
+    debug_assert_eq!(g.dim(), a.dim());
+    if let (Some(sg), Some(sa)) = (g.as_slice_mut(), a.as_slice()) {
+        return fill_in_place2(sg, sa, f);
+    }
+    Zip::from(g).and(a).for_each(|g, &a| *g = f(*g, a));
+}
+
 // The loops over slices live in functions taking the slices as
 // arguments: a `&mut [F]` argument cannot alias the `&[F]` ones, which the
 // compiler keeps when it inlines them, so it drops the run-time overlap
@@ -224,6 +243,15 @@ fn fill3<F: Float>(y: &mut [F], a: &[F], b: &[F], c: &[F], f: impl Fn(F, F, F) -
     let (a, b, c) = (&a[..y.len()], &b[..y.len()], &c[..y.len()]);
     for i in 0..y.len() {
         y[i] = f(a[i], b[i], c[i]);
+    }
+}
+
+/// `g ← f(g, a)`, `a` at least as long as `g`.
+#[inline(always)]
+fn fill_in_place2<F: Float>(g: &mut [F], a: &[F], f: impl Fn(F, F) -> F) {
+    let a = &a[..g.len()];
+    for i in 0..g.len() {
+        g[i] = f(g[i], a[i]);
     }
 }
 

@@ -65,10 +65,21 @@ fn record(tape: &Tape<f64>, rows: usize) -> (Vec<Var<'_, f64>>, Var<'_, f64>) {
     (nodes, loss)
 }
 
-/// Every node's gradient, with the backward sweep `sweep`.
-fn gradients(tape: &mut Tape<f64>, rows: usize, consume: bool) -> Vec<Option<Array2<f64>>> {
+/// Which backward sweep [`gradients`] runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Sweep {
+    /// `Var::backward`: every node's gradient kept.
+    Plain,
+    /// `Var::backward_leaves`: interior gradients freed as it goes.
+    Leaves,
+    /// `Tape::backward_and_reset`: values freed as well.
+    Consume,
+}
+
+/// Every node's gradient (`None` where the sweep keeps none).
+fn gradients(tape: &mut Tape<f64>, rows: usize, sweep: Sweep) -> Vec<Option<Array2<f64>>> {
     tape.reset();
-    if consume {
+    if sweep == Sweep::Consume {
         let (keys, root): (Vec<NodeKey>, NodeKey) = {
             let (nodes, loss) = record(tape, rows);
             (nodes.iter().map(|v| v.key()).collect(), loss.key())
@@ -77,7 +88,10 @@ fn gradients(tape: &mut Tape<f64>, rows: usize, consume: bool) -> Vec<Option<Arr
         return keys.iter().map(|&k| grads.get_by_key(k).cloned()).collect();
     }
     let (nodes, loss) = record(tape, rows);
-    let grads = loss.backward();
+    let grads = match sweep {
+        Sweep::Leaves => loss.backward_leaves(),
+        _ => loss.backward(),
+    };
     nodes.iter().map(|&v| grads.get(v).cloned()).collect()
 }
 
@@ -113,29 +127,35 @@ fn a_sweep_writes_into_the_buffers_the_last_gradients_left() {
 #[test]
 fn written_into_spares_or_not_the_gradients_have_the_same_bits() {
     let mut tape = Tape::new();
-    let want4 = gradients(&mut tape, 4, false);
+    let want4 = gradients(&mut tape, 4, Sweep::Plain);
     autograd::release_cached_buffers();
-    let want2 = gradients(&mut tape, 2, false);
+    let want2 = gradients(&mut tape, 2, Sweep::Plain);
     // Same shapes (every buffer on top fits), other shapes (none fits:
-    // each goes to the cache), back again, and the consuming sweep, whose
-    // leaves' gradients come back the same way.
-    for (rows, consume) in [
-        (4, false),
-        (4, false),
-        (2, false),
-        (4, false),
-        (4, true),
-        (4, true),
-        (2, true),
-        (4, false),
+    // each goes to the cache), back again, and the sweeps that free
+    // gradients (and values) as they go and reuse them at once.
+    use Sweep::{Consume, Leaves, Plain};
+    for (rows, sweep) in [
+        (4, Plain),
+        (4, Plain),
+        (2, Plain),
+        (4, Plain),
+        (4, Leaves),
+        (4, Leaves),
+        (2, Leaves),
+        (4, Consume),
+        (4, Consume),
+        (2, Consume),
+        (4, Plain),
+        (2, Leaves),
     ] {
-        let got = gradients(&mut tape, rows, consume);
+        let got = gradients(&mut tape, rows, sweep);
         let want = if rows == 4 { &want4 } else { &want2 };
-        if consume {
-            // Only leaves keep a gradient there.
-            assert_eq!(got[..3], want[..3], "rows {rows}, consuming");
-        } else {
+        if sweep == Plain {
             assert_eq!(&got, want, "rows {rows}");
+        } else {
+            // Only the leaves keep a gradient there.
+            assert_eq!(got[..3], want[..3], "rows {rows}, {sweep:?}");
+            assert!(got[3..].iter().all(Option::is_none), "{sweep:?}");
         }
     }
 }
@@ -158,7 +178,7 @@ fn consuming_steps_do_not_pile_buffers_up() {
     let mut tape = Tape::<f64>::new();
     let mut cached = Vec::new();
     for _ in 0..6 {
-        drop(gradients(&mut tape, 4, true));
+        drop(gradients(&mut tape, 4, Sweep::Consume));
         cached.push(autograd::cached_bytes::<f64>());
     }
     assert_eq!(

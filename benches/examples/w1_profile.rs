@@ -1,5 +1,5 @@
 //! W1 under callgrind: `valgrind --tool=callgrind target/release/examples/w1_profile tape f64`
-//! runs the W1 chain (tape or by hand) a fixed number of times, so
+//! runs the W1 chain (`tape`, `leaves` for the tape with `backward_leaves`, or `hand`) a fixed number of times, so
 //! instruction counts per node can be read off `callgrind_annotate`.
 
 use std::hint::black_box;
@@ -21,6 +21,8 @@ fn run<F: Float>(which: &str, reps: usize) {
     for _ in 0..reps {
         if which == "tape" {
             black_box(chain::on_tape(&mut tape, &x, &w, &b, NODES));
+        } else if which == "leaves" {
+            black_box(chain::on_tape_leaves(&mut tape, &x, &w, &b, NODES));
         } else {
             black_box(chain::by_hand(&x, &w, &b, NODES));
         }

@@ -25,7 +25,6 @@ use smallvec::SmallVec;
 
 use crate::gradients::{Gradients, NodeKey, Spares};
 use crate::held::{Held, checked, hold_or_combine};
-use crate::kernels::recycle;
 use crate::node::{Node, NodeKind, Value};
 use crate::op::{BackwardCtx, Op, take_wrong_gradient};
 use crate::{Error, Float, Result, Shape, Tape, Var};
@@ -116,9 +115,10 @@ fn consume<F: Float>(tape: &mut Tape<F>, root: NodeKey) -> Result<Gradients<F>> 
     // A stale note from a sweep that unwound (a panicking custom op).
     take_wrong_gradient();
     let plan = Plan::new(nodes, root);
+    let mut spares = Spares::take();
     for (j, node) in nodes.iter_mut().enumerate() {
         if j > root || plan.last_read[j] == NOT_READ {
-            free(node);
+            free(node, &mut spares);
         }
     }
     let mut grads: Vec<Option<Array2<F>>> = Vec::with_capacity(root + 1);
@@ -128,7 +128,6 @@ fn consume<F: Float>(tape: &mut Tape<F>, root: NodeKey) -> Result<Gradients<F>> 
     }
     let empty = Array2::<F>::zeros((0, 0));
     let mut held = SmallVec::<[Held; 4]>::new();
-    let mut spares = Spares::take();
     for i in (0..=root).rev() {
         if !matches!(nodes[i].kind, NodeKind::Op(_)) || grads[i].is_none() {
             continue;
@@ -138,11 +137,11 @@ fn consume<F: Float>(tape: &mut Tape<F>, root: NodeKey) -> Result<Gradients<F>> 
         for k in 0..nodes[i].inputs.len() {
             let j = nodes[i].inputs[k].0;
             if plan.last_read[j] == i {
-                free(&mut nodes[j]);
+                free(&mut nodes[j], &mut spares);
             }
         }
         if plan.last_read[i] == i {
-            free(&mut nodes[i]);
+            free(&mut nodes[i], &mut spares);
         }
     }
     // Held contributions no matmul followed: each is its leaf's whole
@@ -156,7 +155,7 @@ fn consume<F: Float>(tape: &mut Tape<F>, root: NodeKey) -> Result<Gradients<F>> 
         if matches!(node.kind, NodeKind::Op(_))
             && let Some(g) = g.take()
         {
-            recycle(g);
+            spares.give(g);
         }
     }
     if let Some(e) = take_wrong_gradient() {
@@ -165,13 +164,15 @@ fn consume<F: Float>(tape: &mut Tape<F>, root: NodeKey) -> Result<Gradients<F>> 
     Ok(Gradients::from_parts(tape_id, grads))
 }
 
-/// Frees a node's value: an owned buffer goes to the cache, a shared one
-/// (a [`Param`](crate::Param)'s, `constant_arc`'s) drops the tape's share.
-/// The node is left holding an empty 0×0 matrix until the tape is reset.
-fn free<F: Float>(node: &mut Node<F>) {
+/// Frees a node's value: an owned buffer goes to the sweep's spares (a
+/// small one is the next fresh gradient of its shape) or the cache, a
+/// shared one (a [`Param`](crate::Param)'s, `constant_arc`'s) drops the
+/// tape's share. The node is left holding an empty 0×0 matrix until the
+/// tape is reset.
+fn free<F: Float>(node: &mut Node<F>, spares: &mut Spares<F>) {
     if let Value::Owned(a) = std::mem::replace(&mut node.value, Value::Owned(Array2::zeros((0, 0))))
     {
-        recycle(a);
+        spares.give(a);
     }
 }
 
@@ -234,7 +235,7 @@ fn step<F: Float>(
     if !held.iter().any(|h| h.node == i)
         && let Some(g) = rest[0].take()
     {
-        recycle(g);
+        spares.give(g);
     }
 }
 

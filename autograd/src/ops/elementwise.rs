@@ -14,7 +14,7 @@ use ndarray::{Array2, Zip};
 use crate::higher_order::sum_to_shape_graph;
 use crate::kernels::{
     acc1, acc2, acc3, acc4, add_into, map1, map1_into, map2, map2_into, map3, map3_into, map4,
-    map4_into, scratch,
+    map4_into, scratch, update1, update2,
 };
 use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::shape::{broadcast_shapes, broadcast_view, reduce_to_shape, sum_to_shape};
@@ -166,7 +166,7 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
         // Compared with the one operand read (the other may be freed).
         if U::CONSTANT_SLOPE {
             let z = F::zero(); // arguments the slope ignores
-            grad.mapv_inplace(|g| chain(g, self.0.slope(z, z)));
+            update1(grad, |g| chain(g, self.0.slope(z, z)));
             return true;
         }
         if U::SLOPE_FROM_INPUT {
@@ -174,9 +174,7 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
                 return false;
             }
             let y = F::zero(); // ignored by `slope`
-            Zip::from(grad)
-                .and(inputs[0])
-                .for_each(|g, &x| *g = chain(*g, self.0.slope(x, y)));
+            update2(grad, inputs[0], |g, x| chain(g, self.0.slope(x, y)));
             return true;
         }
         if grad.dim() != output.dim() {
@@ -184,9 +182,7 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
         }
         if U::SLOPE_FROM_OUTPUT {
             let x = F::zero(); // ignored by `slope`
-            Zip::from(grad)
-                .and(output)
-                .for_each(|g, &y| *g = chain(*g, self.0.slope(x, y)));
+            update2(grad, output, |g, y| chain(g, self.0.slope(x, y)));
         } else {
             Zip::from(grad)
                 .and(inputs[0])
@@ -195,8 +191,6 @@ impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
         }
         true
     }
-    /// Exactly the operand `slope` reads (see the constants of
-    /// [`UnaryFn`]), so the generic code above never touches the other.
     fn backward_reads(&self, _wrt: usize) -> Reads {
         if U::CONSTANT_SLOPE {
             Reads::NOTHING
