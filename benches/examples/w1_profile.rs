@@ -1,6 +1,8 @@
 //! W1 under callgrind: `valgrind --tool=callgrind target/release/examples/w1_profile tape f64`
 //! runs the W1 chain (`tape`, `leaves` for the tape with `backward_leaves`, or `hand`) a fixed number of times, so
-//! instruction counts per node can be read off `callgrind_annotate`.
+//! instruction counts per node can be read off `callgrind_annotate`. With
+//! `W1_TIME` set it prints the median time per run (after twenty warm-up
+//! runs), for the comparison with XLA (`benches/reference/`).
 
 use std::hint::black_box;
 
@@ -18,7 +20,9 @@ fn run<F: Float>(which: &str, reps: usize) {
         rng.matrix(4, 4, 0.5),
     );
     let mut tape = Tape::new();
+    let mut times = Vec::with_capacity(reps);
     for _ in 0..reps {
+        let start = std::time::Instant::now();
         if which == "tape" {
             black_box(chain::on_tape(&mut tape, &x, &w, &b, NODES));
         } else if which == "leaves" {
@@ -26,6 +30,18 @@ fn run<F: Float>(which: &str, reps: usize) {
         } else {
             black_box(chain::by_hand(&x, &w, &b, NODES));
         }
+        times.push(start.elapsed().as_secs_f64());
+    }
+    if std::env::var("W1_TIME").is_ok() {
+        // The first runs warm the caches and the buffer cache.
+        let [q1, median, q3] = benches::pairing::quartiles(times.split_off(reps.min(20)));
+        println!(
+            "{which} W1/{}: {:.1} us (IQR {:.1}-{:.1})",
+            F::NAME,
+            median * 1e6,
+            q1 * 1e6,
+            q3 * 1e6
+        );
     }
 }
 

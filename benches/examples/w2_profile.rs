@@ -3,6 +3,8 @@
 //! batch 128, or `3072` for 3072-100-10 batch 256) a fixed number of times,
 //! on the thread count given as a fourth argument (default 1), with the
 //! engine's GEMM rule or `W2_BACKEND=faer`/`mm` for one backend throughout.
+//! With `W2_TIME` set it prints the median time per step (after five
+//! warm-up steps), for the comparison with XLA (`benches/reference/`).
 
 use std::hint::black_box;
 
@@ -15,7 +17,10 @@ fn run<F: Float>(sizes: &[usize], batch: usize, steps: usize) {
     let mut net = Mlp::<F>::new(sizes, 1);
     let mut sgd = Sgd::new(SgdConfig { lr: 1e-3 }).expect("a valid rate");
     let mut tape = Tape::new();
+    let timing = std::env::var("W2_TIME").is_ok();
+    let mut times = Vec::new();
     for _ in 0..steps {
+        let start = std::time::Instant::now();
         black_box(mlp::tape_step(
             &mut tape,
             &mut net,
@@ -24,6 +29,19 @@ fn run<F: Float>(sizes: &[usize], batch: usize, steps: usize) {
             F::of(1e-4),
             &mut sgd,
         ));
+        times.push(start.elapsed().as_secs_f64());
+    }
+    if timing {
+        // The first steps warm the caches and the buffer cache.
+        let [q1, median, q3] = benches::pairing::quartiles(times.split_off(steps.min(5)));
+        println!(
+            "tape W2 {}/{}: {:.3} ms (IQR {:.3}-{:.3})",
+            sizes.iter().map(usize::to_string).collect::<Vec<_>>().join("-"),
+            F::NAME,
+            median * 1e3,
+            q1 * 1e3,
+            q3 * 1e3
+        );
     }
 }
 

@@ -85,6 +85,7 @@ def w2(sizes, batch):
 
 if which in ("all", "w1"):
     w1()
-if which in ("all", "w2"):
+if which in ("all", "w2", "w2-3072"):
     w2([3072, 100, 10], 256)
+if which in ("all", "w2", "w2-784"):
     w2([784, 512, 512, 10], 128)
