@@ -36,7 +36,11 @@ fn run<F: Float>(sizes: &[usize], batch: usize, steps: usize) {
         let [q1, median, q3] = benches::pairing::quartiles(times.split_off(steps.min(5)));
         println!(
             "tape W2 {}/{}: {:.3} ms (IQR {:.3}-{:.3})",
-            sizes.iter().map(usize::to_string).collect::<Vec<_>>().join("-"),
+            sizes
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join("-"),
             F::NAME,
             median * 1e3,
             q1 * 1e3,
