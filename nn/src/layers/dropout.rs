@@ -21,6 +21,7 @@
 
 use autograd::{Error, Float, Param, Result, Var};
 use ndarray::Array2;
+use rand::RngExt;
 
 use crate::module::{Ctx, Module};
 
@@ -96,9 +97,9 @@ impl Dropout {
     /// Entry `k` is what `rng.random_bool(p)` would give as the `k`-th
     /// draw (`next_u64() < p·2⁶⁴`, rand's Bernoulli), so a seed gives the
     /// same mask as a loop of `random_bool` calls; but the words are
-    /// taken from the generator in blocks of 64 (`fill_bytes`, which for
-    /// rand's generators yields the `next_u64` stream in little-endian
-    /// order), not one call per element: in the `train` example the masks
+    /// taken from the generator in blocks of 64 (`fill`, which for rand's
+    /// generators yields the `next_u64` stream), not one call per
+    /// element: in the `train` example the masks
     /// were about 40 % of the run, and it now takes a quarter less time
     /// (2.0–2.2 s → 1.5–1.6 s), with the same test accuracy.
     ///
@@ -127,13 +128,12 @@ impl Dropout {
         // rand's Bernoulli threshold for `p` in [0, 1): `p·2⁶⁴` truncated.
         let threshold = (self.p_keep * 2.0 * (1u64 << 63) as f64) as u64;
         const WORDS: usize = 64;
-        let mut bytes = [0u8; 8 * WORDS];
+        let mut words = [0u64; WORDS];
         let mut values = vec![F::zero(); n];
         for chunk in values.chunks_mut(WORDS) {
-            let block = &mut bytes[..8 * chunk.len()];
-            rng.fill_bytes(block);
-            for (v, word) in chunk.iter_mut().zip(block.chunks_exact(8)) {
-                let word = u64::from_le_bytes(word.try_into().expect("chunks of 8"));
+            let words = &mut words[..chunk.len()];
+            rng.fill(words);
+            for (v, &word) in chunk.iter_mut().zip(words.iter()) {
                 *v = if word < threshold { scale } else { F::zero() };
             }
         }
