@@ -230,7 +230,7 @@ impl<'t, F: Float> Var<'t, F> {
 impl<F: Float> Drop for Gradients<F> {
     /// Hands the gradient buffers to the thread's cache for the next step.
     /// Small ones go on the cache's small stack in node order, for the
-    /// next sweep to write into ([`Spares`]).
+    /// next sweep to write into (`Spares`).
     fn drop(&mut self) {
         let grads = self.grads.drain(..).flatten();
         F::with_pool(|p| grads.for_each(|g| p.keep_small(g)));
