@@ -5,10 +5,17 @@
 //! accounted for and released like the rest of the thread's cache.
 //!
 //! Each test runs on its own thread (libtest's default), so each starts
-//! with an empty cache.
+//! with an empty cache. The registry-wide test runs every registered op's
+//! backward twice, the second time into the first one's buffers.
 
+use autograd::registry::{Domain, all_ops};
 use autograd::{BackwardCtx, NodeKey, Op, Result, Shape, Tape, Var};
 use ndarray::{Array2, array};
+
+#[path = "support/cases.rs"]
+mod cases;
+
+use cases::{Rng, shape_sets};
 
 /// y = 3x, with a `backward_into` that always declines: the sweep must
 /// put the offered buffer back and call `backward`.
@@ -185,4 +192,76 @@ fn consuming_steps_do_not_pile_buffers_up() {
         cached[2], cached[5],
         "a step takes back what the last one gave: {cached:?}"
     );
+}
+
+#[test]
+fn every_registered_op_writes_the_bits_of_backward_into_a_spare() {
+    let mut rng = Rng(28);
+    let (mut cases, mut written) = (0, 0);
+    for spec in all_ops() {
+        for shapes in shape_sets(spec.shapes) {
+            let values: Vec<Array2<f64>> = shapes
+                .iter()
+                .zip(spec.domains)
+                .map(|(&s, &d)| rng.matrix(s, d))
+                .collect();
+            let tape = Tape::new();
+            let inputs: Vec<Var<'_, f64>> = values.iter().map(|v| tape.leaf(v.clone())).collect();
+            let y = (spec.apply)(&inputs);
+            let weights = rng.matrix(y.shape().dim(), Domain::Real);
+            let loss = (y * tape.constant(weights)).sum();
+            let mut nodes = inputs.clone();
+            nodes.push(y);
+            for leaves_only in [false, true] {
+                let sweep = || {
+                    if leaves_only {
+                        loss.backward_leaves()
+                    } else {
+                        loss.backward()
+                    }
+                };
+                // With an empty cache every gradient is allocated; dropped,
+                // they wait on the small stack for the second sweep.
+                autograd::release_cached_buffers();
+                let first = sweep();
+                let want: Vec<Option<Array2<f64>>> =
+                    nodes.iter().map(|&v| first.get(v).cloned()).collect();
+                let freed: Vec<*const f64> = nodes
+                    .iter()
+                    .filter_map(|&v| first.get(v))
+                    .map(|g| g.as_ptr())
+                    .collect();
+                drop(first);
+                let second = sweep();
+                for (k, (&v, want)) in nodes.iter().zip(&want).enumerate() {
+                    let got = second.get(v);
+                    match (got, want) {
+                        (Some(g), Some(w)) => {
+                            assert!(
+                                same_bits(g, w),
+                                "{} {shapes:?} node {k}, leaves only: {leaves_only}\n{g}\n{w}",
+                                spec.name
+                            );
+                            written += usize::from(freed.contains(&g.as_ptr()));
+                        }
+                        (None, None) => {}
+                        _ => panic!("{} {shapes:?} node {k}: {got:?} vs {want:?}", spec.name),
+                    }
+                }
+                cases += 1;
+            }
+        }
+    }
+    assert!(cases > 100, "only {cases} cases");
+    // Every elementwise op's input gradient at least (the ops without
+    // `backward_into` allocate theirs).
+    assert!(
+        written > 60,
+        "only {written} gradients written into a spare"
+    );
+}
+
+/// Bitwise equality, NaN included.
+fn same_bits(a: &Array2<f64>, b: &Array2<f64>) -> bool {
+    a.dim() == b.dim() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
 }
