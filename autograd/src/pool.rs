@@ -13,8 +13,8 @@
 //!
 //! Buffers are kept by exact length (a step asks for the same shapes again),
 //! no more of a length than were ever in use at once, and at most
-//! [`MAX_CACHED_BYTES`] per thread and float type; anything else goes back
-//! to the allocator. [`release_cached_buffers`](crate::release_cached_buffers)
+//! [`MAX_CACHED_BYTES`] per thread and float type (plus the small stack
+//! below, at most 16 MiB); anything else goes back to the allocator. [`release_cached_buffers`](crate::release_cached_buffers)
 //! empties it.
 //!
 //! This module is the cache itself, generic over any element type; the
@@ -42,7 +42,8 @@
 
 use ndarray::Array2;
 
-/// The most memory a thread keeps cached per float type.
+/// The most memory a thread keeps cached per float type in its length
+/// classes; the small stack of gradient buffers adds at most 16 MiB.
 pub const MAX_CACHED_BYTES: usize = 256 << 20;
 
 /// Distinct buffer lengths kept; a step uses a handful of shapes, so a
