@@ -305,6 +305,23 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
         {
             continue;
         }
+        if LEAVES_ONLY
+            && !checking
+            && let [a, b] = node.inputs[..]
+            && let (va, vb) = (&*nodes[a.0].value, &*nodes[b.0].value)
+            && hand_over_pair(
+                &nodes,
+                op.as_ref(),
+                &[va, vb],
+                [Shape::of(va), Shape::of(vb)],
+                &node.value,
+                &node.inputs,
+                earlier,
+                rest,
+            )
+        {
+            continue;
+        }
         let Some(upstream) = rest[0].as_ref() else {
             continue;
         };
@@ -514,6 +531,53 @@ fn hand_over<F: Float>(
     };
     if op.backward_in_place(&[&*from.value], &nodes[i].value, 0, &mut grad) {
         earlier[input.0] = Some(grad);
+        true
+    } else {
+        rest[0] = Some(grad);
+        false
+    }
+}
+
+/// For the sweeps that drop node `i`'s gradient after its backward (`ids`
+/// its inputs, `inputs` their values as the sweep sees them, `shapes`
+/// their shapes): when a
+/// two-input op's input `fresh` needs a gradient and has none yet (and is
+/// not a leaf whose contributions are held for a matmul) while the other
+/// has one started, lets the op add the other's contribution and turn
+/// node `i`'s gradient into `fresh`'s in one pass
+/// ([`Op::backward_pair_in_place`]). Returns false, changing nothing,
+/// when it does not apply or the op declines.
+#[allow(clippy::too_many_arguments)] // the node's parts as each sweep sees them
+pub(crate) fn hand_over_pair<F: Float>(
+    nodes: &[Node<F>],
+    op: &dyn Op<F>,
+    inputs: &[&Array2<F>],
+    shapes: [Shape; 2],
+    output: &Array2<F>,
+    ids: &[NodeId],
+    earlier: &mut [Option<Array2<F>>],
+    rest: &mut [Option<Array2<F>>],
+) -> bool {
+    let [a, b] = *ids else {
+        return false;
+    };
+    if a == b || !nodes[a.0].requires_grad || !nodes[b.0].requires_grad {
+        return false;
+    }
+    let (fresh, to, from) = match (&earlier[a.0], &earlier[b.0]) {
+        (None, Some(_)) => (0, a.0, b.0),
+        (Some(_), None) => (1, b.0, a.0),
+        _ => return false,
+    };
+    if nodes[to].fresh_consumer {
+        return false;
+    }
+    let Some(mut grad) = rest[0].take() else {
+        return false;
+    };
+    let total = earlier[from].as_mut().expect("matched above");
+    if op.backward_pair_in_place(inputs, shapes, output, fresh, &mut grad, total) {
+        earlier[to] = Some(grad);
         true
     } else {
         rest[0] = Some(grad);

@@ -213,6 +213,56 @@ pub(crate) fn update2<F: Float>(g: &mut Array2<F>, a: &Array2<F>, f: impl Fn(F, 
     Zip::from(g).and(a).for_each(|g, &a| *g = f(*g, a));
 }
 
+/// `t += h(g, x)` then `g ← f(g, x)` elementwise in one loop, `x` the
+/// operands' elements at one position, when all have one shape and are
+/// row-major; returns false, writing nothing, otherwise. Each element gets
+/// the operations of the separate accumulate and in-place loops, so the
+/// same bits.
+#[inline]
+pub(crate) fn update_and_acc<F: Float, const N: usize>(
+    g: &mut Array2<F>,
+    t: &mut Array2<F>,
+    operands: [&Array2<F>; N],
+    f: impl Fn(F, [F; N]) -> F,
+    h: impl Fn(F, [F; N]) -> F,
+) -> bool {
+    let dim = g.dim();
+    if t.dim() != dim || operands.iter().any(|x| x.dim() != dim) {
+        return false;
+    }
+    let (Some(sg), Some(st)) = (g.as_slice_mut(), t.as_slice_mut()) else {
+        return false;
+    };
+    let mut slices: [&[F]; N] = [&[]; N];
+    for (slice, x) in slices.iter_mut().zip(operands) {
+        let Some(s) = x.as_slice() else {
+            return false;
+        };
+        *slice = s;
+    }
+    update_and_acc_slices(sg, st, slices, f, h);
+    true
+}
+
+/// The loop of [`update_and_acc`], over slices of one length.
+#[inline(always)]
+fn update_and_acc_slices<F: Float, const N: usize>(
+    g: &mut [F],
+    t: &mut [F],
+    x: [&[F]; N],
+    f: impl Fn(F, [F; N]) -> F,
+    h: impl Fn(F, [F; N]) -> F,
+) {
+    let n = g.len();
+    let t = &mut t[..n];
+    let x = x.map(|s| &s[..n]);
+    for i in 0..n {
+        let xi = std::array::from_fn(|k| x[k][i]);
+        t[i] += h(g[i], xi);
+        g[i] = f(g[i], xi);
+    }
+}
+
 // The loops over slices live in functions taking the slices as
 // arguments: a `&mut [F]` argument cannot alias the `&[F]` ones, which the
 // compiler keeps when it inlines them, so it drops the run-time overlap

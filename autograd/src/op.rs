@@ -321,6 +321,47 @@ pub trait Op<F: Float>: 'static {
         Reads::ALL
     }
 
+    /// Both of a two-input op's contributions in one pass, in place: on
+    /// entry `grad` holds ∂L/∂output and `total` the gradient started for
+    /// input `1 − fresh` (`input_shapes` are the inputs' shapes, which the
+    /// consuming sweep gives for values it freed); adds into `total` what
+    /// [`Op::backward_accumulate`] would add for that input, overwrites
+    /// `grad` with what [`Op::backward`]`(…, fresh)` would return, bit for
+    /// bit, and returns true; or returns false, touching neither (the
+    /// default).
+    ///
+    /// The sweeps that drop ∂L/∂output right afterwards
+    /// ([`Var::backward_leaves`],
+    /// [`Tape::backward_and_reset`](crate::Tape::backward_and_reset)) ask
+    /// when input `fresh` has no gradient yet and the other has one: a
+    /// chain that multiplies by and adds a parameter at every step (W1's
+    /// `h ⊙ w`, `h + b`) then makes one pass per node and no new matrix.
+    /// The same-shape elementwise binary ops do it.
+    ///
+    /// ```
+    /// use autograd::Tape;
+    /// use ndarray::array;
+    /// let tape = Tape::new();
+    /// let (h, w) = (tape.leaf(array![[1.0, -2.0]]), tape.leaf(array![[3.0, 0.5]]));
+    /// // The outer product starts w's gradient; the inner one then adds
+    /// // to it and turns its upstream gradient into h's, in one pass.
+    /// let y = ((h * w) * w).sum();
+    /// let (all, leaves) = (y.backward(), y.backward_leaves());
+    /// assert_eq!(leaves[w], all[w]);
+    /// assert_eq!(leaves[h], array![[9.0, 0.25]]);
+    /// ```
+    fn backward_pair_in_place(
+        &self,
+        _inputs: &[&Array2<F>],
+        _input_shapes: [Shape; 2],
+        _output: &Array2<F>,
+        _fresh: usize,
+        _grad: &mut Array2<F>,
+        _total: &mut Array2<F>,
+    ) -> bool {
+        false
+    }
+
     /// Overwrites `grad`, which holds ∂L/∂output, with ∂L/∂inputs\[wrt\],
     /// in place, and returns true; or returns false and leaves `grad`
     /// untouched (the default). Elementwise unary ops do it: their input,

@@ -196,6 +196,11 @@ fn consuming_steps_do_not_pile_buffers_up() {
 
 #[test]
 fn every_registered_op_writes_the_bits_of_backward_into_a_spare() {
+    // Each op, each shape set, with and without one input's gradient
+    // started before the op's backward; `backward`, `backward_leaves` and
+    // `backward_and_reset` each run twice (the second time into the first
+    // one's buffers) and give the bits of a `backward` that allocated every
+    // gradient.
     let mut rng = Rng(28);
     let (mut cases, mut written) = (0, 0);
     for spec in all_ops() {
@@ -205,50 +210,98 @@ fn every_registered_op_writes_the_bits_of_backward_into_a_spare() {
                 .zip(spec.domains)
                 .map(|(&s, &d)| rng.matrix(s, d))
                 .collect();
-            let tape = Tape::new();
-            let inputs: Vec<Var<'_, f64>> = values.iter().map(|v| tape.leaf(v.clone())).collect();
-            let y = (spec.apply)(&inputs);
-            let weights = rng.matrix(y.shape().dim(), Domain::Real);
-            let loss = (y * tape.constant(weights)).sum();
-            let mut nodes = inputs.clone();
-            nodes.push(y);
-            for leaves_only in [false, true] {
-                let sweep = || {
-                    if leaves_only {
-                        loss.backward_leaves()
-                    } else {
-                        loss.backward()
-                    }
-                };
-                // With an empty cache every gradient is allocated; dropped,
-                // they wait on the small stack for the second sweep.
+            // `fan`: one input also feeds `Σ x²`, so its gradient is started
+            // when the sweep reaches the op and the other's is not (the
+            // one-pass pair of `backward_pair_in_place`).
+            for fan in std::iter::once(None).chain((0..values.len()).map(Some)) {
+                let tape = Tape::new();
+                let inputs: Vec<Var<'_, f64>> =
+                    values.iter().map(|v| tape.leaf(v.clone())).collect();
+                let y = (spec.apply)(&inputs);
+                let weights = rng.matrix(y.shape().dim(), Domain::Real);
+                let mut loss = (y * tape.constant(weights.clone())).sum();
+                if let Some(k) = fan {
+                    loss = loss + inputs[k].square().sum();
+                }
+                let mut nodes = inputs.clone();
+                nodes.push(y);
+                // The reference: `backward` with nothing cached, so each
+                // gradient is a fresh allocation written by `backward`.
                 autograd::release_cached_buffers();
-                let first = sweep();
-                let want: Vec<Option<Array2<f64>>> =
-                    nodes.iter().map(|&v| first.get(v).cloned()).collect();
-                let freed: Vec<*const f64> = nodes
-                    .iter()
-                    .filter_map(|&v| first.get(v))
-                    .map(|g| g.as_ptr())
-                    .collect();
-                drop(first);
-                let second = sweep();
-                for (k, (&v, want)) in nodes.iter().zip(&want).enumerate() {
-                    let got = second.get(v);
-                    match (got, want) {
-                        (Some(g), Some(w)) => {
-                            assert!(
-                                same_bits(g, w),
-                                "{} {shapes:?} node {k}, leaves only: {leaves_only}\n{g}\n{w}",
-                                spec.name
-                            );
-                            written += usize::from(freed.contains(&g.as_ptr()));
+                let reference = loss.backward();
+                let reference: Vec<Array2<f64>> =
+                    inputs.iter().map(|&x| reference[x].clone()).collect();
+                for leaves_only in [false, true] {
+                    let sweep = || {
+                        if leaves_only {
+                            loss.backward_leaves()
+                        } else {
+                            loss.backward()
                         }
-                        (None, None) => {}
-                        _ => panic!("{} {shapes:?} node {k}: {got:?} vs {want:?}", spec.name),
+                    };
+                    // With an empty cache every gradient is allocated; dropped,
+                    // they wait on the small stack for the second sweep.
+                    autograd::release_cached_buffers();
+                    let first = sweep();
+                    let want: Vec<Option<Array2<f64>>> =
+                        nodes.iter().map(|&v| first.get(v).cloned()).collect();
+                    let freed: Vec<*const f64> = nodes
+                        .iter()
+                        .filter_map(|&v| first.get(v))
+                        .map(|g| g.as_ptr())
+                        .collect();
+                    drop(first);
+                    let second = sweep();
+                    for (k, want) in reference.iter().enumerate() {
+                        assert!(
+                            same_bits(&second[inputs[k]], want),
+                            "{} {shapes:?} input {k} against `backward`, fan {fan:?}, \
+                             leaves only: {leaves_only}",
+                            spec.name
+                        );
+                    }
+                    for (k, (&v, want)) in nodes.iter().zip(&want).enumerate() {
+                        let got = second.get(v);
+                        match (got, want) {
+                            (Some(g), Some(w)) => {
+                                assert!(
+                                    same_bits(g, w),
+                                    "{} {shapes:?} node {k}, leaves only: {leaves_only}\n{g}\n{w}",
+                                    spec.name
+                                );
+                                written += usize::from(freed.contains(&g.as_ptr()));
+                            }
+                            (None, None) => {}
+                            _ => panic!("{} {shapes:?} node {k}: {got:?} vs {want:?}", spec.name),
+                        }
+                    }
+                    cases += 1;
+                }
+                // The consuming sweep, twice (the second with the first's
+                // spares), on the same graph recorded afresh.
+                for _ in 0..2 {
+                    let mut consumed = Tape::new();
+                    let (keys, root) = {
+                        let xs: Vec<Var<'_, f64>> =
+                            values.iter().map(|v| consumed.leaf(v.clone())).collect();
+                        let y = (spec.apply)(&xs);
+                        let mut loss = (y * consumed.constant(weights.clone())).sum();
+                        if let Some(k) = fan {
+                            loss = loss + xs[k].square().sum();
+                        }
+                        let keys: Vec<NodeKey> = xs.iter().map(|x| x.key()).collect();
+                        (keys, loss.key())
+                    };
+                    let grads = consumed.backward_and_reset(root);
+                    for (k, want) in reference.iter().enumerate() {
+                        let got = grads.get_by_key(keys[k]).expect("a leaf's gradient");
+                        assert!(
+                            same_bits(got, want),
+                            "{} {shapes:?} input {k}, consuming, fan {fan:?}",
+                            spec.name
+                        );
                     }
                 }
-                cases += 1;
             }
         }
     }

@@ -23,7 +23,7 @@ mod plan;
 use ndarray::Array2;
 use smallvec::SmallVec;
 
-use crate::gradients::{Gradients, NodeKey, Spares};
+use crate::gradients::{Gradients, NodeKey, Spares, hand_over_pair};
 use crate::held::{Held, checked, hold_or_combine};
 use crate::node::{Node, NodeKind, Value};
 use crate::op::{BackwardCtx, Op, take_wrong_gradient};
@@ -194,7 +194,19 @@ fn step<F: Float>(
     };
     let (inputs, output, shapes) = plan.view(nodes, empty, i);
     let (earlier, rest) = grads.split_at_mut(i);
-    if in_place(nodes, op.as_ref(), &inputs, output, i, earlier, rest) {
+    if in_place(nodes, op.as_ref(), &inputs, output, i, earlier, rest)
+        || shapes.len() == 2
+            && hand_over_pair(
+                nodes,
+                op.as_ref(),
+                &inputs,
+                [shapes[0], shapes[1]],
+                output,
+                &node.inputs,
+                earlier,
+                rest,
+            )
+    {
         return;
     }
     let upstream = rest[0].as_ref().expect("the caller checked");

@@ -14,7 +14,7 @@ use ndarray::{Array2, Zip};
 use crate::higher_order::sum_to_shape_graph;
 use crate::kernels::{
     acc1, acc2, acc3, acc4, add_into, map1, map1_into, map2, map2_into, map3, map3_into, map4,
-    map4_into, scratch, update1, update2,
+    map4_into, scratch, update_and_acc, update1, update2,
 };
 use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::shape::{broadcast_shapes, broadcast_view, reduce_to_shape, sum_to_shape};
@@ -426,6 +426,52 @@ impl<F: Float, B: BinaryFn<F>> Op<F> for Binary<B> {
             map4_into(out, [g, a, b, y], |g, a, b, y| {
                 chain(g, self.0.d_rhs(a, b, y))
             })
+        }
+    }
+    fn backward_pair_in_place(
+        &self,
+        inputs: &[&Array2<F>],
+        input_shapes: [Shape; 2],
+        output: &Array2<F>,
+        fresh: usize,
+        grad: &mut Array2<F>,
+        total: &mut Array2<F>,
+    ) -> bool {
+        // The same-shape loops of `backward_accumulate` (into `total`) and
+        // `backward` (in place on the upstream gradient) fused: the same
+        // bits. Same shapes only (a broadcast input's gradient is a
+        // reduction): then both gradients have the output's shape.
+        let [a_shape, b_shape] = input_shapes;
+        if a_shape != b_shape || a_shape.dim() != grad.dim() || total.dim() != grad.dim() {
+            return false;
+        }
+        let z = F::zero(); // arguments a slope ignores
+        if B::CONSTANT_SLOPES {
+            // Reads only the upstream gradient (the consuming sweep may
+            // have freed the operands).
+            let (s0, s1) = (self.constant_slope(0), self.constant_slope(1));
+            let (to_fresh, to_other) = if fresh == 0 { (s0, s1) } else { (s1, s0) };
+            let f = |g, []: [F; 0]| chain(g, to_fresh);
+            let h = |g, []: [F; 0]| chain(g, to_other);
+            return update_and_acc(grad, total, [], f, h);
+        }
+        let (a, b) = (inputs[0], inputs[1]);
+        if B::SLOPE_FROM_OTHER {
+            // ∂/∂a reads b, ∂/∂b reads a.
+            let lhs = |g, [_, b]: [F; 2]| chain(g, self.0.d_lhs(z, b, z));
+            let rhs = |g, [a, _]: [F; 2]| chain(g, self.0.d_rhs(a, z, z));
+            return if fresh == 0 {
+                update_and_acc(grad, total, [a, b], lhs, rhs)
+            } else {
+                update_and_acc(grad, total, [a, b], rhs, lhs)
+            };
+        }
+        let lhs = |g, [a, b, y]: [F; 3]| chain(g, self.0.d_lhs(a, b, y));
+        let rhs = |g, [a, b, y]: [F; 3]| chain(g, self.0.d_rhs(a, b, y));
+        if fresh == 0 {
+            update_and_acc(grad, total, [a, b, output], lhs, rhs)
+        } else {
+            update_and_acc(grad, total, [a, b, output], rhs, lhs)
         }
     }
     fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, wrt: usize, total: &mut Array2<F>) {
