@@ -94,6 +94,7 @@ mod pool;
 pub mod registry;
 pub mod shape;
 mod spec;
+mod sweep_buffers;
 mod tape;
 pub mod threads;
 pub mod ties;

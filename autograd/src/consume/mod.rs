@@ -23,10 +23,11 @@ mod plan;
 use ndarray::Array2;
 use smallvec::SmallVec;
 
-use crate::gradients::{Gradients, NodeKey, Spares, hand_over_pair};
+use crate::gradients::{Gradients, NodeKey};
 use crate::held::{Held, checked, hold_or_combine};
 use crate::node::{Node, NodeKind, Value};
 use crate::op::{BackwardCtx, Op, take_wrong_gradient};
+use crate::sweep_buffers::{Spares, hand_over_pair};
 use crate::{Error, Float, Result, Shape, Tape, Var};
 use plan::{NOT_READ, Plan};
 
@@ -251,7 +252,7 @@ fn step<F: Float>(
     }
 }
 
-/// `gradients::hand_over` on the view: a unary op whose input needs a
+/// `sweep_buffers::hand_over` on the view: a unary op whose input needs a
 /// gradient and has none yet turns node `i`'s gradient into it in place.
 fn in_place<F: Float>(
     nodes: &[Node<F>],
