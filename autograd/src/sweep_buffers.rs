@@ -26,6 +26,7 @@ pub(crate) struct Spares<F: Float>(Vec<Array2<F>>);
 
 impl<F: Float> Spares<F> {
     /// Takes the whole stack (one trip to the thread-local per sweep).
+    #[inline]
     pub(crate) fn take() -> Self {
         Spares(F::with_pool(Pool::take_small))
     }
@@ -80,6 +81,7 @@ impl<F: Float> Drop for Spares<F> {
 /// into the input's slot and lets the op turn it into the input's gradient
 /// in place ([`Op::backward_in_place`]). Returns false, changing nothing,
 /// when it does not apply or the op declines.
+#[inline]
 pub(crate) fn hand_over<F: Float>(
     nodes: &[Node<F>],
     op: &dyn Op<F>,
@@ -115,6 +117,7 @@ pub(crate) fn hand_over<F: Float>(
 /// contribution and turn node `i`'s gradient into `fresh`'s in one pass
 /// ([`Op::backward_pair_in_place`]). Returns false, changing nothing,
 /// when it does not apply or the op declines.
+#[inline]
 #[allow(clippy::too_many_arguments)] // the node's parts as each sweep sees them
 pub(crate) fn hand_over_pair<F: Float>(
     nodes: &[Node<F>],
