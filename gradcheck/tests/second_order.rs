@@ -10,11 +10,12 @@
 
 use std::cell::Cell;
 
-use autograd::registry::{Kink, all_ops};
+use autograd::registry::{Domain, Kink, all_ops};
 use autograd::{BackwardCtx, GraphCtx, Op, Result, Shape, Var};
 use gradcheck::strategies::{Placement, op_inputs};
 use gradcheck::{GradCheck, Verdict};
 use ndarray::{Array2, array};
+use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
 
 const CASES: u32 = 128;
@@ -42,28 +43,43 @@ fn every_smooth_op_hessian_vector_products() {
     for spec in all_ops().into_iter().filter(|s| s.kink == Kink::None) {
         smooth += 1;
         let worst = Cell::new(0.0_f64);
-        let result = runner().run(
-            &op_inputs(spec, Placement::AwayFromKinks, MAX_SIDE),
-            |inputs| {
-                let names = ["a", "b", "c", "d"];
-                let named: Vec<(&str, Array2<f64>)> =
-                    names.iter().copied().zip(inputs.iter().cloned()).collect();
-                let report = GradCheck::new()
-                    .step(STEP)
-                    .check_second_order(&named, |_, x, _| (spec.apply)(x).square())
-                    .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
-                worst.set(worst.get().max(report.worst_normwise()));
-                proptest::prop_assert!(report.passed(), "{}\n{}", spec.name, report);
-                proptest::prop_assert!(
-                    report.worst_normwise() <= NORMWISE,
-                    "{}: normwise {:e}\n{}",
-                    spec.name,
-                    report.worst_normwise(),
-                    report
-                );
-                Ok(())
-            },
-        );
+        // Away from the poles of the ops defined on non-zero inputs
+        // (1/x, x⁻², a / b): next to one, the finite-difference reference
+        // of a second derivative is what misses the 1e-7 bar, not the
+        // tape. Seen once in many runs: powi(-2) (checked as x⁻⁴) with an
+        // input at 0.33 read 1.5e-7 on the directional check, "acceptable"
+        // by the checker's own bands, against a usual worst of 1.4–5e-8.
+        // |x| in (0.5, 2.5) rather than (0.2, 2.2) divides the
+        // differences' truncation term, which grows like x⁻⁸ there, by
+        // ~1500 at the edge.
+        let domains = spec.domains;
+        let inputs = op_inputs(spec, Placement::AwayFromKinks, MAX_SIDE).prop_map(move |mut xs| {
+            for (x, domain) in xs.iter_mut().zip(domains) {
+                if matches!(domain, Domain::NonZero) {
+                    x.mapv_inplace(|v| v.signum() * (v.abs() + 0.3));
+                }
+            }
+            xs
+        });
+        let result = runner().run(&inputs, |inputs| {
+            let names = ["a", "b", "c", "d"];
+            let named: Vec<(&str, Array2<f64>)> =
+                names.iter().copied().zip(inputs.iter().cloned()).collect();
+            let report = GradCheck::new()
+                .step(STEP)
+                .check_second_order(&named, |_, x, _| (spec.apply)(x).square())
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            worst.set(worst.get().max(report.worst_normwise()));
+            proptest::prop_assert!(report.passed(), "{}\n{}", spec.name, report);
+            proptest::prop_assert!(
+                report.worst_normwise() <= NORMWISE,
+                "{}: normwise {:e}\n{}",
+                spec.name,
+                report.worst_normwise(),
+                report
+            );
+            Ok(())
+        });
         println!(
             "{:<16} {CASES} cases, worst second-order normwise {:.2e}",
             spec.name,
