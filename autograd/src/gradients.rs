@@ -301,7 +301,16 @@ fn sweep_keeping<F: Float, const LEAVES_ONLY: bool>(
         }
         if LEAVES_ONLY
             && !checking
-            && hand_over(&nodes, op.as_ref(), &node.inputs, i, earlier, rest)
+            && let [a] = node.inputs[..]
+            && hand_over(
+                &nodes,
+                op.as_ref(),
+                a,
+                &nodes[a.0].value,
+                &node.value,
+                earlier,
+                rest,
+            )
         {
             continue;
         }

@@ -75,24 +75,23 @@ impl<F: Float> Drop for Spares<F> {
     }
 }
 
-/// For a sweep keeping only leaves' gradients: when op node `i` has one
-/// input, that input needs a gradient and has none yet (and is not a leaf
+/// For the sweeps that drop node `i`'s gradient after its backward: when
+/// the node has one input, `input` (its value as the sweep sees it:
+/// `value`), that needs a gradient and has none yet (and is not a leaf
 /// whose contributions are held for a matmul), moves node `i`'s gradient
-/// into the input's slot and lets the op turn it into the input's gradient
-/// in place ([`Op::backward_in_place`]). Returns false, changing nothing,
-/// when it does not apply or the op declines.
+/// into the input's slot and lets the op turn it into the input's
+/// gradient in place ([`Op::backward_in_place`]). Returns false, changing
+/// nothing, when it does not apply or the op declines.
 #[inline]
 pub(crate) fn hand_over<F: Float>(
     nodes: &[Node<F>],
     op: &dyn Op<F>,
-    ids: &[NodeId],
-    i: usize,
+    input: NodeId,
+    value: &Array2<F>,
+    output: &Array2<F>,
     earlier: &mut [Option<Array2<F>>],
     rest: &mut [Option<Array2<F>>],
 ) -> bool {
-    let [input] = ids else {
-        return false;
-    };
     let from = &nodes[input.0];
     if !from.requires_grad || from.fresh_consumer || earlier[input.0].is_some() {
         return false;
@@ -100,7 +99,7 @@ pub(crate) fn hand_over<F: Float>(
     let Some(mut grad) = rest[0].take() else {
         return false;
     };
-    if op.backward_in_place(&[&*from.value], &nodes[i].value, 0, &mut grad) {
+    if op.backward_in_place(&[value], output, 0, &mut grad) {
         earlier[input.0] = Some(grad);
         true
     } else {

@@ -26,8 +26,8 @@ use smallvec::SmallVec;
 use crate::gradients::{Gradients, NodeKey};
 use crate::held::{Held, checked, hold_or_combine};
 use crate::node::{Node, NodeKind, Value};
-use crate::op::{BackwardCtx, Op, take_wrong_gradient};
-use crate::sweep_buffers::{Spares, hand_over_pair};
+use crate::op::{BackwardCtx, take_wrong_gradient};
+use crate::sweep_buffers::{Spares, hand_over, hand_over_pair};
 use crate::{Error, Float, Result, Shape, Tape, Var};
 use plan::{NOT_READ, Plan};
 
@@ -195,7 +195,11 @@ fn step<F: Float>(
     };
     let (inputs, output, shapes) = plan.view(nodes, empty, i);
     let (earlier, rest) = grads.split_at_mut(i);
-    if in_place(nodes, op.as_ref(), &inputs, output, i, earlier, rest)
+    let handed_over = match node.inputs[..] {
+        [a] => hand_over(nodes, op.as_ref(), a, inputs[0], output, earlier, rest),
+        _ => false,
+    };
+    if handed_over
         || shapes.len() == 2
             && hand_over_pair(
                 nodes,
@@ -249,35 +253,5 @@ fn step<F: Float>(
         && let Some(g) = rest[0].take()
     {
         spares.give(g);
-    }
-}
-
-/// `sweep_buffers::hand_over` on the view: a unary op whose input needs a
-/// gradient and has none yet turns node `i`'s gradient into it in place.
-fn in_place<F: Float>(
-    nodes: &[Node<F>],
-    op: &dyn Op<F>,
-    inputs: &[&Array2<F>],
-    output: &Array2<F>,
-    i: usize,
-    earlier: &mut [Option<Array2<F>>],
-    rest: &mut [Option<Array2<F>>],
-) -> bool {
-    let [input] = nodes[i].inputs[..] else {
-        return false;
-    };
-    let from = &nodes[input.0];
-    if !from.requires_grad || from.fresh_consumer || earlier[input.0].is_some() {
-        return false;
-    }
-    let Some(mut grad) = rest[0].take() else {
-        return false;
-    };
-    if op.backward_in_place(inputs, output, 0, &mut grad) {
-        earlier[input.0] = Some(grad);
-        true
-    } else {
-        rest[0] = Some(grad);
-        false
     }
 }
