@@ -9,7 +9,7 @@
 //! backward twice, the second time into the first one's buffers.
 
 use autograd::registry::{Domain, all_ops};
-use autograd::{BackwardCtx, NodeKey, Op, Result, Shape, Tape, Var};
+use autograd::{BackwardCtx, Gradients, NodeKey, Op, Result, Shape, Tape, Var};
 use ndarray::{Array2, array};
 
 #[path = "support/cases.rs"]
@@ -107,11 +107,7 @@ fn a_sweep_writes_into_the_buffers_the_last_gradients_left() {
     let tape = Tape::<f64>::new();
     let (nodes, loss) = record(&tape, 4);
     let first = loss.backward();
-    let freed: Vec<*const f64> = nodes
-        .iter()
-        .filter_map(|&v| first.get(v))
-        .map(|g| g.as_ptr())
-        .collect();
+    let freed = buffers(&first, &nodes);
     drop(first);
     let second = loss.backward();
     let missed: Vec<usize> = nodes
@@ -245,11 +241,7 @@ fn every_registered_op_writes_the_bits_of_backward_into_a_spare() {
                     let first = sweep();
                     let want: Vec<Option<Array2<f64>>> =
                         nodes.iter().map(|&v| first.get(v).cloned()).collect();
-                    let freed: Vec<*const f64> = nodes
-                        .iter()
-                        .filter_map(|&v| first.get(v))
-                        .map(|g| g.as_ptr())
-                        .collect();
+                    let freed = buffers(&first, &nodes);
                     drop(first);
                     let second = sweep();
                     for (k, want) in reference.iter().enumerate() {
@@ -317,4 +309,13 @@ fn every_registered_op_writes_the_bits_of_backward_into_a_spare() {
 /// Bitwise equality, NaN included.
 fn same_bits(a: &Array2<f64>, b: &Array2<f64>) -> bool {
     a.dim() == b.dim() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+}
+
+/// Where each of `nodes`' gradients in `grads` lives.
+fn buffers(grads: &Gradients<f64>, nodes: &[Var<'_, f64>]) -> Vec<*const f64> {
+    nodes
+        .iter()
+        .filter_map(|&v| grads.get(v))
+        .map(|g| g.as_ptr())
+        .collect()
 }

@@ -18,9 +18,14 @@
 //! Being driven by [`all_ops`], the suite covers a new op the moment it is
 //! registered: a smooth op without a graph backward fails here.
 
-use autograd::registry::{Domain, Kink, OpSpec, ShapeRule, all_ops};
+use autograd::registry::{Domain, Kink, OpSpec, all_ops};
 use autograd::{Tape, Var};
 use ndarray::Array2;
+
+#[path = "support/cases.rs"]
+mod cases;
+
+use cases::shape_sets;
 
 /// Step for the centered differences: its O(h²) truncation and O(ε/h)
 /// rounding errors are both ≈ 1e-10 here, far inside the tolerance.
@@ -81,25 +86,6 @@ impl Rng {
     }
 }
 
-/// Every input-shape configuration to try for a shape rule.
-fn shape_configs(rule: ShapeRule) -> Vec<Vec<(usize, usize)>> {
-    match rule {
-        ShapeRule::Unary => vec![vec![(3, 4)], vec![(1, 1)]],
-        ShapeRule::Broadcast => vec![
-            vec![(3, 4), (3, 4)],
-            vec![(3, 4), (1, 4)],
-            vec![(3, 1), (3, 4)],
-            vec![(1, 1), (3, 4)],
-        ],
-        ShapeRule::MatMul => vec![vec![(3, 4), (4, 2)]],
-        ShapeRule::ColumnGroups(k) => vec![vec![(3, 2 * k)]],
-        ShapeRule::RowParam => vec![vec![(3, 4), (1, 4)], vec![(3, 4), (1, 1)]],
-        ShapeRule::SameRows => vec![vec![(3, 2), (3, 4)]],
-    }
-}
-
-/// Inputs for `spec`: the first input avoids `Kink::At` points (the kink
-/// is defined on it), the rest only respect their domain.
 fn inputs(spec: &OpSpec, shapes: &[(usize, usize)], rng: &mut Rng) -> Vec<Array2<f64>> {
     let kinks: &[f64] = match spec.kink {
         Kink::At(points) => points,
@@ -199,7 +185,7 @@ fn check(spec: &OpSpec) -> Result<f64, String> {
 
 fn check_objective(spec: &OpSpec, squared: bool) -> Result<f64, String> {
     let mut worst = 0.0_f64;
-    for (c, shapes) in shape_configs(spec.shapes).iter().enumerate() {
+    for (c, shapes) in shape_sets(spec.shapes).iter().enumerate() {
         for seed in 0..SEEDS {
             let mut rng = Rng(0x5EC0_0D0D_u64 ^ ((c as u64) << 32) ^ seed);
             let xs = inputs(spec, shapes, &mut rng);
