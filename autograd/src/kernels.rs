@@ -98,7 +98,7 @@ pub(crate) fn recycle_all<F: Float>(all: impl Iterator<Item = Array2<F>>) {
 }
 
 /// `f(a)` elementwise.
-#[inline]
+#[inline(always)]
 pub(crate) fn map1<F: Float>(a: &Array2<F>, f: impl Fn(F) -> F + Sync) -> Array2<F> {
     if let Some(sa) = a.as_slice() {
         let fill = |y: &mut [F]| par_zip(y, sa, |y, sa| fill1(y, sa, &f));
@@ -112,7 +112,7 @@ pub(crate) fn map1<F: Float>(a: &Array2<F>, f: impl Fn(F) -> F + Sync) -> Array2
 /// `out ← f(a)` elementwise, when `out` has `a`'s shape and both are
 /// row-major; returns false, writing nothing, otherwise. The same loop as
 /// [`map1`]'s, so the same bits.
-#[inline]
+#[inline(always)]
 pub(crate) fn map1_into<F: Float>(out: &mut Array2<F>, a: &Array2<F>, f: impl Fn(F) -> F) -> bool {
     if out.dim() != a.dim() {
         return false;
@@ -126,7 +126,7 @@ pub(crate) fn map1_into<F: Float>(out: &mut Array2<F>, a: &Array2<F>, f: impl Fn
 
 /// `out ← f(a, b)` elementwise, when all three have one shape and are
 /// row-major; returns false, writing nothing, otherwise (see [`map1_into`]).
-#[inline]
+#[inline(always)]
 pub(crate) fn map2_into<F: Float>(
     out: &mut Array2<F>,
     a: &Array2<F>,
@@ -145,7 +145,7 @@ pub(crate) fn map2_into<F: Float>(
 
 /// `out ← f(a, b, c)` elementwise, when all four have one shape and are
 /// row-major; returns false, writing nothing, otherwise (see [`map1_into`]).
-#[inline]
+#[inline(always)]
 pub(crate) fn map3_into<F: Float>(
     out: &mut Array2<F>,
     a: &Array2<F>,
@@ -195,7 +195,7 @@ pub(crate) fn map4_into<F: Float>(
 }
 
 /// `g ← f(g)` elementwise, in place.
-#[inline]
+#[inline(always)]
 pub(crate) fn update1<F: Float>(g: &mut Array2<F>, f: impl Fn(F) -> F) {
     match g.as_slice_mut() {
         Some(sg) => sg.iter_mut().for_each(|g| *g = f(*g)),
@@ -204,7 +204,7 @@ pub(crate) fn update1<F: Float>(g: &mut Array2<F>, f: impl Fn(F) -> F) {
 }
 
 /// `g ← f(g, a)` elementwise, in place; both have the same shape.
-#[inline]
+#[inline(always)]
 pub(crate) fn update2<F: Float>(g: &mut Array2<F>, a: &Array2<F>, f: impl Fn(F, F) -> F) {
     debug_assert_eq!(g.dim(), a.dim());
     if let (Some(sg), Some(sa)) = (g.as_slice_mut(), a.as_slice()) {
@@ -383,7 +383,7 @@ fn add2<F: Float>(t: &mut [F], a: &[F], b: &[F], f: impl Fn(F, F) -> F) {
 }
 
 /// `f(a, b)` elementwise; `a` and `b` have the same shape.
-#[inline]
+#[inline(always)]
 pub(crate) fn map2<F: Float>(
     a: &Array2<F>,
     b: &Array2<F>,
@@ -403,7 +403,7 @@ pub(crate) fn map2<F: Float>(
 }
 
 /// `f(a, b, c)` elementwise; all three have the same shape.
-#[inline]
+#[inline(always)]
 pub(crate) fn map3<F: Float>(
     a: &Array2<F>,
     b: &Array2<F>,
@@ -469,7 +469,7 @@ pub(crate) fn map4<F: Float>(
 }
 
 /// `total += f(a)` elementwise; both have the same shape.
-#[inline]
+#[inline(always)]
 pub(crate) fn acc1<F: Float>(total: &mut Array2<F>, a: &Array2<F>, f: impl Fn(F) -> F + Sync) {
     debug_assert_eq!(total.dim(), a.dim());
     if let (Some(t), Some(sa)) = (total.as_slice_mut(), a.as_slice()) {
@@ -479,7 +479,7 @@ pub(crate) fn acc1<F: Float>(total: &mut Array2<F>, a: &Array2<F>, f: impl Fn(F)
 }
 
 /// `total += f(a, b)` elementwise; all have the same shape.
-#[inline]
+#[inline(always)]
 pub(crate) fn acc2<F: Float>(
     total: &mut Array2<F>,
     a: &Array2<F>,
@@ -499,7 +499,7 @@ pub(crate) fn acc2<F: Float>(
 }
 
 /// `total += f(a, b, c)` elementwise; all have the same shape.
-#[inline]
+#[inline(always)]
 pub(crate) fn acc3<F: Float>(
     total: &mut Array2<F>,
     a: &Array2<F>,

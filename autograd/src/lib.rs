@@ -100,6 +100,7 @@ pub mod threads;
 pub mod ties;
 mod var;
 pub mod vmath;
+mod wide;
 
 pub use dot::DotOptions;
 pub use error::{Error, Produced, Result, WrongShape};
@@ -114,3 +115,4 @@ pub use shape::Shape;
 pub use tape::{NodeId, Tape};
 pub use threads::{fork_join, set_threads, threads};
 pub use var::Var;
+pub use wide::{set_wide_loops, wide_loops};

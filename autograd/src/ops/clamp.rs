@@ -11,7 +11,7 @@
 //!   (`lo = hi` is allowed and gives a constant).
 
 use crate::higher_order::times_mask;
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
 use crate::{Error, Float, Result, Var};

@@ -4,7 +4,7 @@
 //! * Local derivative: `dy/dx = −sin x`.
 //! * Smooth: no kinks.
 
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 

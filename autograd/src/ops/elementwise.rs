@@ -1,20 +1,20 @@
-//! The shared machinery for elementwise ops, so each op file states only
-//! its formula and local derivative.
+//! The shared machinery for elementwise ops of two matrices, so each op
+//! file states only its formula and local derivative, and the chain rule
+//! every elementwise op uses ([`chain`]); ops of one matrix are in
+//! [`super::unary`].
 //!
-//! * [`UnaryFn`] — `y = f(x)` elementwise; backward is `upstream ⊙ f'(x)`.
-//! * [`BinaryFn`] — `y = f(a, b)` elementwise with 2-D broadcasting;
-//!   backward is `upstream ⊙ ∂f/∂a` (or `∂f/∂b`) summed over broadcast axes.
-//!
-//! Both backward passes give exactly zero where the upstream gradient is
-//! zero, even if the local derivative is infinite there (sqrt at 0 behind a
-//! mask), so masked branches never leak NaN.
+//! [`BinaryFn`] is `y = f(a, b)` elementwise with 2-D broadcasting;
+//! backward is `upstream ⊙ ∂f/∂a` (or `∂f/∂b`) summed over broadcast axes,
+//! exactly zero where the upstream gradient is zero, even if the local
+//! derivative is infinite there (sqrt at 0 behind a mask), so masked
+//! branches never leak NaN.
 
 use ndarray::{Array2, Zip};
 
 use crate::higher_order::sum_to_shape_graph;
 use crate::kernels::{
-    acc1, acc2, acc3, acc4, add_into, map1, map1_into, map2, map2_into, map3, map3_into, map4,
-    map4_into, scratch, update_and_acc, update1, update2,
+    acc1, acc2, acc4, add_into, map1, map1_into, map2, map2_into, map4, map4_into, scratch,
+    update_and_acc,
 };
 use crate::op::{BackwardCtx, GraphCtx, Op, Reads};
 use crate::shape::{broadcast_shapes, broadcast_view, reduce_to_shape, sum_to_shape};
@@ -26,188 +26,6 @@ use crate::{Float, Result, Shape, Var};
 #[inline]
 pub(crate) fn chain<F: Float>(g: F, slope: F) -> F {
     if g == F::zero() { F::zero() } else { g * slope }
-}
-
-/// An elementwise function of one matrix.
-pub(crate) trait UnaryFn<F: Float>: 'static + Sync {
-    /// The op's name.
-    const NAME: &'static str;
-    /// True for ops with a kink (they override [`UnaryFn::branch`]).
-    const BRANCHING: bool = false;
-    /// True when `slope` reads only the output `y`, ignoring `x` (exp,
-    /// tanh, sigmoid): backward then streams two matrices instead of three
-    /// (W1 benchmark: 98.0M → 97.6M instructions).
-    const SLOPE_FROM_OUTPUT: bool = false;
-    /// True when `slope` reads only the input `x`, ignoring `y` (square,
-    /// relu): backward then never reads the output, which
-    /// [`Tape::backward_and_reset`](crate::Tape::backward_and_reset) can
-    /// then free early.
-    const SLOPE_FROM_INPUT: bool = false;
-    /// True when `slope` is a constant, ignoring both (neg, mul_scalar):
-    /// backward reads no value at all.
-    const CONSTANT_SLOPE: bool = false;
-    /// `f(x)`.
-    fn value(&self, x: F) -> F;
-    /// `f'(x)`; `y = f(x)` is passed for ops whose derivative is cheapest
-    /// from their output (exp, tanh, sigmoid).
-    fn slope(&self, x: F, y: F) -> F;
-    /// The branch `x` takes (only for `BRANCHING` ops).
-    fn branch(&self, _x: F) -> Branch {
-        Branch::POSITIVE
-    }
-    /// Display label with parameters.
-    fn label(&self) -> String {
-        Self::NAME.to_string()
-    }
-    /// `upstream ⊙ f'(x)` built from tape ops (for higher-order
-    /// gradients); `None` if unsupported.
-    fn grad_graph<'t>(
-        &self,
-        _upstream: Var<'t, F>,
-        _x: Var<'t, F>,
-        _y: Var<'t, F>,
-    ) -> Option<Var<'t, F>> {
-        None
-    }
-}
-
-/// Adapts a [`UnaryFn`] to [`Op`].
-pub(crate) struct Unary<U>(pub U);
-
-impl<F: Float, U: UnaryFn<F>> Op<F> for Unary<U> {
-    fn name(&self) -> &'static str {
-        U::NAME
-    }
-    fn label(&self) -> String {
-        self.0.label()
-    }
-    fn output_shape(&self, inputs: &[Shape]) -> Result<Shape> {
-        Ok(inputs[0])
-    }
-    fn forward(&mut self, inputs: &[&Array2<F>]) -> Array2<F> {
-        map1(inputs[0], |x| self.0.value(x))
-    }
-    fn forward_into(&mut self, inputs: &[&Array2<F>], out: &mut Array2<F>) -> bool {
-        map1_into(out, inputs[0], |x| self.0.value(x))
-    }
-    fn backward(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize) -> Array2<F> {
-        if U::CONSTANT_SLOPE {
-            let (z, g) = (F::zero(), ctx.upstream); // `z`: arguments the slope ignores
-            return map1(g, |g| chain(g, self.0.slope(z, z)));
-        }
-        if U::SLOPE_FROM_INPUT {
-            let y = F::zero(); // ignored by `slope`
-            return map2(ctx.upstream, ctx.inputs[0], |g, x| {
-                chain(g, self.0.slope(x, y))
-            });
-        }
-        if U::SLOPE_FROM_OUTPUT {
-            let x = F::zero(); // ignored by `slope`
-            return map2(ctx.upstream, ctx.output, |g, y| {
-                chain(g, self.0.slope(x, y))
-            });
-        }
-        map3(ctx.upstream, ctx.inputs[0], ctx.output, |g, x, y| {
-            chain(g, self.0.slope(x, y))
-        })
-    }
-    fn backward_into(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize, out: &mut Array2<F>) -> bool {
-        // The loops of `backward` with the output given: the same bits.
-        if U::CONSTANT_SLOPE {
-            let (z, g) = (F::zero(), ctx.upstream); // `z`: arguments the slope ignores
-            return map1_into(out, g, |g| chain(g, self.0.slope(z, z)));
-        }
-        if U::SLOPE_FROM_INPUT {
-            let y = F::zero(); // ignored by `slope`
-            return map2_into(out, ctx.upstream, ctx.inputs[0], |g, x| {
-                chain(g, self.0.slope(x, y))
-            });
-        }
-        if U::SLOPE_FROM_OUTPUT {
-            let x = F::zero(); // ignored by `slope`
-            return map2_into(out, ctx.upstream, ctx.output, |g, y| {
-                chain(g, self.0.slope(x, y))
-            });
-        }
-        map3_into(out, ctx.upstream, ctx.inputs[0], ctx.output, |g, x, y| {
-            chain(g, self.0.slope(x, y))
-        })
-    }
-    fn backward_accumulate(&self, ctx: &BackwardCtx<'_, F>, _wrt: usize, total: &mut Array2<F>) {
-        if U::CONSTANT_SLOPE {
-            let z = F::zero(); // arguments the slope ignores
-            return acc1(total, ctx.upstream, |g| chain(g, self.0.slope(z, z)));
-        }
-        if U::SLOPE_FROM_INPUT {
-            let y = F::zero(); // ignored by `slope`
-            return acc2(total, ctx.upstream, ctx.inputs[0], |g, x| {
-                chain(g, self.0.slope(x, y))
-            });
-        }
-        if U::SLOPE_FROM_OUTPUT {
-            let x = F::zero(); // ignored by `slope`
-            return acc2(total, ctx.upstream, ctx.output, |g, y| {
-                chain(g, self.0.slope(x, y))
-            });
-        }
-        acc3(total, ctx.upstream, ctx.inputs[0], ctx.output, |g, x, y| {
-            chain(g, self.0.slope(x, y))
-        });
-    }
-    /// `grad ← grad ⊙ f'(x)` in place: the same expression per element as
-    /// `backward`, so the same bits.
-    fn backward_in_place(
-        &self,
-        inputs: &[&Array2<F>],
-        output: &Array2<F>,
-        _wrt: usize,
-        grad: &mut Array2<F>,
-    ) -> bool {
-        // Compared with the one operand read (the other may be freed).
-        if U::CONSTANT_SLOPE {
-            let z = F::zero(); // arguments the slope ignores
-            update1(grad, |g| chain(g, self.0.slope(z, z)));
-            return true;
-        }
-        if U::SLOPE_FROM_INPUT {
-            if grad.dim() != inputs[0].dim() {
-                return false;
-            }
-            let y = F::zero(); // ignored by `slope`
-            update2(grad, inputs[0], |g, x| chain(g, self.0.slope(x, y)));
-            return true;
-        }
-        if grad.dim() != output.dim() {
-            return false;
-        }
-        if U::SLOPE_FROM_OUTPUT {
-            let x = F::zero(); // ignored by `slope`
-            update2(grad, output, |g, y| chain(g, self.0.slope(x, y)));
-        } else {
-            Zip::from(grad)
-                .and(inputs[0])
-                .and(output)
-                .for_each(|g, &x, &y| *g = chain(*g, self.0.slope(x, y)));
-        }
-        true
-    }
-    fn backward_reads(&self, _wrt: usize) -> Reads {
-        if U::CONSTANT_SLOPE {
-            Reads::NOTHING
-        } else if U::SLOPE_FROM_INPUT {
-            Reads::input(0)
-        } else if U::SLOPE_FROM_OUTPUT {
-            Reads::OUTPUT
-        } else {
-            Reads::ALL
-        }
-    }
-    fn backward_graph<'t>(&self, ctx: &GraphCtx<'_, 't, F>, _wrt: usize) -> Option<Var<'t, F>> {
-        self.0.grad_graph(ctx.upstream, ctx.inputs[0], ctx.output)
-    }
-    fn decisions(&self, inputs: &[&Array2<F>], _output: &Array2<F>) -> Option<Vec<Branch>> {
-        U::BRANCHING.then(|| inputs[0].iter().map(|&x| self.0.branch(x)).collect())
-    }
 }
 
 /// True when a binary op's two inputs have one shape. Only an op with

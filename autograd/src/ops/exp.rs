@@ -7,7 +7,7 @@
 //!   recomputed.
 //! * Smooth: no kinks.
 
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 
@@ -15,6 +15,7 @@ pub(crate) struct Exp;
 
 impl<F: Float> UnaryFn<F> for Exp {
     const NAME: &'static str = "exp";
+    const COSTLY_VALUE: bool = true;
     const SLOPE_FROM_OUTPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.vexp()

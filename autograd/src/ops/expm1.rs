@@ -6,7 +6,7 @@
 //! * Local derivative: `dy/dx = eˣ = y + 1`, read from the output.
 //! * Smooth: no kinks.
 
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 

@@ -7,7 +7,7 @@
 //!   ([`crate::ties::sign_branch`]).
 
 use crate::higher_order::times_mask;
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
 use crate::{Error, Float, Result, Var};

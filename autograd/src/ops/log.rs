@@ -6,7 +6,7 @@
 //!   `ln 0 = −∞` and the log of a negative number is NaN, as IEEE says.
 
 use crate::higher_order::masked_denominator;
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 
@@ -14,6 +14,7 @@ pub(crate) struct Log;
 
 impl<F: Float> UnaryFn<F> for Log {
     const NAME: &'static str = "log";
+    const COSTLY_VALUE: bool = true;
     const SLOPE_FROM_INPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.vln()

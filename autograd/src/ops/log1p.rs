@@ -7,7 +7,7 @@
 //! * Smooth on `x > −1` (the registry draws from [`Domain::Positive`]).
 
 use crate::higher_order::masked_denominator;
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 

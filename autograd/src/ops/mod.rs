@@ -5,6 +5,7 @@
 
 pub(crate) mod elementwise;
 pub mod reduce;
+pub(crate) mod unary;
 
 // elementwise with broadcasting
 pub(crate) mod add;

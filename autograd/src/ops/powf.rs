@@ -8,7 +8,7 @@
 //!   power of zero is ∞, as IEEE says.
 
 use crate::higher_order::masked_denominator;
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 

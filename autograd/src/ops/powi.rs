@@ -7,7 +7,7 @@
 //!   Unlike `powf`, negative bases are fine: `(−2)³ = −8`.
 
 use crate::higher_order::masked_denominator;
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 

@@ -5,7 +5,7 @@
 //! * Smooth for `x ≠ 0` (the registry's domain is [`Domain::NonZero`]).
 
 use crate::higher_order::masked_denominator;
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 

@@ -6,7 +6,7 @@
 //!   decision log records negative / kink / positive per element.
 
 use crate::higher_order::times_mask;
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::ties::{self, Branch};
 use crate::{Float, Var};

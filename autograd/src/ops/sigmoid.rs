@@ -8,7 +8,7 @@
 //! * Local derivative: `dy/dx = y(1 − y)`, read from the output.
 //! * Smooth: no kinks.
 
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 
@@ -16,6 +16,7 @@ pub(crate) struct Sigmoid;
 
 impl<F: Float> UnaryFn<F> for Sigmoid {
     const NAME: &'static str = "sigmoid";
+    const COSTLY_VALUE: bool = true;
     const SLOPE_FROM_OUTPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.vsigmoid()

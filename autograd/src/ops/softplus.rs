@@ -8,7 +8,7 @@
 //!   sigmoid's stable, vectorized kernel ([`crate::vmath`]).
 //! * Smooth: no kinks.
 
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 
@@ -16,6 +16,8 @@ pub(crate) struct Softplus;
 
 impl<F: Float> UnaryFn<F> for Softplus {
     const NAME: &'static str = "softplus";
+    const COSTLY_VALUE: bool = true;
+    const COSTLY_SLOPE: bool = true;
     const SLOPE_FROM_INPUT: bool = true;
     fn value(&self, x: F) -> F {
         // `if`, not `F::max`, which would turn a NaN into 0 (the log1p

@@ -7,7 +7,7 @@
 //!   exact 0 (see [`crate::ops::elementwise`]); negative inputs give NaN.
 
 use crate::higher_order::masked_denominator;
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 

@@ -6,7 +6,7 @@
 //! * Local derivative: `dy/dx = 1 − tanh²x = 1 − y²`, read from the output.
 //! * Smooth: no kinks.
 
-use crate::ops::elementwise::{Unary, UnaryFn};
+use crate::ops::unary::{Unary, UnaryFn};
 use crate::spec::{Domain, Kink, OpSpec, ShapeRule};
 use crate::{Float, Var};
 
@@ -14,6 +14,7 @@ pub(crate) struct Tanh;
 
 impl<F: Float> UnaryFn<F> for Tanh {
     const NAME: &'static str = "tanh";
+    const COSTLY_VALUE: bool = true;
     const SLOPE_FROM_OUTPUT: bool = true;
     fn value(&self, x: F) -> F {
         x.vtanh()
