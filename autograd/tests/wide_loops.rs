@@ -50,16 +50,29 @@ fn weights(dim: (usize, usize)) -> Array2<f64> {
     Array2::from_shape_fn(dim, |(i, j)| 0.17 * ((i * 7 + j * 3) % 11) as f64 - 0.6)
 }
 
+/// `Σ w ⊙ y`, plus `Σ x²` of input `fan` if given: its gradient is then
+/// started when the sweep reaches the op (the leaves-only sweeps' one-pass
+/// pair, `backward_pair_in_place`).
+fn total_loss<'t>(y: Var<'t, f64>, xs: &[Var<'t, f64>], fan: Option<usize>) -> Var<'t, f64> {
+    let tape = y.tape();
+    let loss = (y * tape.constant(weights(y.shape().dim()))).sum();
+    match fan {
+        Some(k) => loss + xs[k].square().sum(),
+        None => loss,
+    }
+}
+
 /// An op's value and its inputs' gradients under `backward`,
 /// `backward_leaves` and `backward_and_reset`, as bits.
 fn op_results(
     apply: for<'t> fn(&[Var<'t, f64>]) -> Var<'t, f64>,
     values: &[Array2<f64>],
+    fan: Option<usize>,
 ) -> Vec<Vec<u64>> {
     let tape = Tape::new();
     let xs: Vec<Var<'_, f64>> = values.iter().map(|v| tape.leaf(v.clone())).collect();
     let y = apply(&xs);
-    let loss = (y * tape.constant(weights(y.shape().dim()))).sum();
+    let loss = total_loss(y, &xs, fan);
     let mut out = vec![bits(&y.value())];
     let plain = loss.backward();
     let leaves = loss.backward_leaves();
@@ -70,8 +83,7 @@ fn op_results(
     let mut consumed = Tape::new();
     let (keys, root) = {
         let xs: Vec<Var<'_, f64>> = values.iter().map(|v| consumed.leaf(v.clone())).collect();
-        let y = apply(&xs);
-        let loss = (y * consumed.constant(weights(y.shape().dim()))).sum();
+        let loss = total_loss(apply(&xs), &xs, fan);
         (xs.iter().map(|x| x.key()).collect::<Vec<_>>(), loss.key())
     };
     let grads = consumed.backward_and_reset(root);
@@ -102,12 +114,14 @@ fn every_registered_op_gives_the_same_bits_wide_and_narrow() {
                 .zip(spec.domains)
                 .map(|(&s, &d)| rng.matrix(s, d))
                 .collect();
-            let (wide, narrow) = both_ways(|| op_results(spec.apply, &values));
-            assert_eq!(wide, narrow, "{} {shapes:?}", spec.name);
-            cases += 1;
+            for fan in std::iter::once(None).chain((0..values.len()).map(Some)) {
+                let (wide, narrow) = both_ways(|| op_results(spec.apply, &values, fan));
+                assert_eq!(wide, narrow, "{} {shapes:?}, fan {fan:?}", spec.name);
+                cases += 1;
+            }
         }
     }
-    assert!(cases > 150, "only {cases} cases");
+    assert!(cases > 300, "only {cases} cases");
 }
 
 /// Inputs across every exponent of `F`: `n` bit patterns spread evenly
