@@ -241,15 +241,24 @@ pub(crate) fn update_and_acc<F: Float, const N: usize>(
         };
         *slice = s;
     }
-    wide_loop(UpdateAndAcc(sg, st, slices, f, h));
+    // Wide in `f64` only: in `f32` the wide loop ran W1 slower with fewer
+    // instructions (195 against 184 µs per run, five alternating pairs),
+    // most likely the subnormals its chain of gradients runs into, whose
+    // assists cost the 256-bit instructions more.
+    if size_of::<F>() == 8 {
+        wide_loop(UpdateAndAcc(sg, st, slices, f, h));
+    } else {
+        update_and_acc_slices(sg, st, slices, f, h);
+    }
     true
 }
 
-/// [`update_and_acc_slices`] as a [`Loop`]: run wide at every length. Its
-/// body (two stores, two products per element) keeps the AVX2 loop short
-/// enough for 4×4 matrices, which it runs faster even with the call into
-/// the wide version: W1's `backward_pair_in_place` took 3.52M → 2.82M
-/// instructions over 20 runs in `f64`, 2.67M → 2.52M in `f32`.
+/// [`update_and_acc_slices`] as a [`Loop`], run wide at every length in
+/// `f64`. Its body (two stores, two products per element) keeps the AVX2
+/// loop short enough for 4×4 matrices, which it runs faster even with the
+/// call into the wide version: W1's `backward_pair_in_place` took 3.52M →
+/// 2.82M instructions over 20 runs (with `tanh`'s wide loops too, W1 with
+/// `backward_leaves` went from 126 to 112 µs per run).
 struct UpdateAndAcc<'a, F, const N: usize, Fg, Ft>(&'a mut [F], &'a mut [F], [&'a [F]; N], Fg, Ft);
 
 impl<F: Float, const N: usize, Fg, Ft> Loop for UpdateAndAcc<'_, F, N, Fg, Ft>

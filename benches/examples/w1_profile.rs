@@ -2,7 +2,8 @@
 //! runs the W1 chain (`tape`, `leaves` for the tape with `backward_leaves`, or `hand`) a fixed number of times, so
 //! instruction counts per node can be read off `callgrind_annotate`. With
 //! `W1_TIME` set it prints the median time per run (after twenty warm-up
-//! runs), for the comparison with XLA (`benches/reference/`).
+//! runs), for the comparison with XLA (`benches/reference/`). `W1_NARROW`
+//! turns the AVX2 loops off (`autograd::set_wide_loops(false)`).
 
 use std::hint::black_box;
 
@@ -46,6 +47,10 @@ fn run<F: Float>(which: &str, reps: usize) {
 }
 
 fn main() {
+    if std::env::var("W1_NARROW").is_ok() {
+        // The baseline loops only (`autograd::set_wide_loops`).
+        autograd::set_wide_loops(false);
+    }
     let args: Vec<String> = std::env::args().collect();
     let which = args.get(1).map_or("tape", String::as_str);
     let ty = args.get(2).map_or("f64", String::as_str);
