@@ -1,14 +1,16 @@
 //! `autograd::vmath`'s slice kernels against libm, element by element:
 //! ns per element for `exp`, `ln`, `tanh` and the sigmoid, f32 and f64, on
-//! 16 elements (a W1 4×4 matrix) and on 4096, in pairs (kernel and libm
-//! loop alternate within a round; the median of 31 rounds is printed).
+//! 16 elements (a W1 4×4 matrix) and on 4096; the kernels run wide (AVX2,
+//! when the CPU has it) and narrow (`autograd::set_wide_loops(false)`:
+//! baseline SSE2). The three alternate within a round, in a rotating
+//! order; the median of 31 rounds is printed.
 //!
 //! `cargo bench -p benches --bench vmath`
 
 use std::hint::black_box;
 use std::time::Instant;
 
-use autograd::{Float, vmath};
+use autograd::{Float, set_wide_loops, vmath};
 
 /// A function's name, its slice kernel and the libm scalar it replaces.
 type Case<F> = (&'static str, fn(&mut [F]), fn(F) -> F);
@@ -41,23 +43,26 @@ fn compare<F: Float>(n: usize) {
     let reps = 1_000_000 / n;
     for (name, kernel, scalar) in cases {
         let libm = |s: &mut [F]| s.iter_mut().for_each(|x| *x = scalar(*x));
-        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        let narrow = |s: &mut [F]| {
+            set_wide_loops(false);
+            kernel(s);
+            set_wide_loops(true);
+        };
+        let contestants: [&dyn Fn(&mut [F]); 3] = [&kernel, &narrow, &libm];
+        let mut times = [Vec::new(), Vec::new(), Vec::new()];
         for round in 0..31 {
-            if round % 2 == 0 {
-                ours.push(time(&xs, &mut buf, reps, &kernel));
-                theirs.push(time(&xs, &mut buf, reps, &libm));
-            } else {
-                theirs.push(time(&xs, &mut buf, reps, &libm));
-                ours.push(time(&xs, &mut buf, reps, &kernel));
+            for k in 0..3 {
+                let c = (round + k) % 3;
+                times[c].push(time(&xs, &mut buf, reps, contestants[c]));
             }
         }
-        ours.sort_by(f64::total_cmp);
-        theirs.sort_by(f64::total_cmp);
+        let [wide, narrow, libm] = times.map(|mut t| {
+            t.sort_by(f64::total_cmp);
+            t[15]
+        });
         println!(
-            "{name:>7}/{} n={n:5}: vmath {:5.2} ns/elem, libm {:5.2} ns/elem",
+            "{name:>7}/{} n={n:5}: vmath {wide:5.2} ns/elem (narrow {narrow:5.2}), libm {libm:5.2} ns/elem",
             F::NAME,
-            ours[15],
-            theirs[15]
         );
     }
 }

@@ -9,7 +9,9 @@ cd "$(dirname "$0")/../.."
 py=${JAX_PYTHON:-/tmp/jaxenv/bin/python}
 rounds=${ROUNDS:-7}
 number() { sed -E 's/.*: ([0-9.]+) (ms|us).*/\1/'; }
-for cfg in "w1 f64" "w1 f32" "w2-784 f32" "w2-784 f64" "w2-3072 f32" "w2-3072 f64"; do
+# CONFIGS="w1 f64,w2-784 f32" runs only those.
+IFS=, read -r -a configs <<< "${CONFIGS:-w1 f64,w1 f32,w2-784 f32,w2-784 f64,w2-3072 f32,w2-3072 f64}"
+for cfg in "${configs[@]}"; do
   set -- $cfg
   ratios=()
   for _ in $(seq "$rounds"); do

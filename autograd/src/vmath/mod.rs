@@ -64,20 +64,33 @@ pub use log::{ln_f32, ln_f64};
 pub use tanh::{sigmoid_f32, sigmoid_f64, tanh_f32, tanh_f64};
 
 use crate::Float;
+use crate::wide::{Loop, wide_loop};
 
-/// Applies `f` to every element in place, eight at a time (a fixed-size
-/// inner loop the compiler unrolls into vector instructions), then the
-/// rest.
+/// Applies `f` to every element in place, compiled for AVX2 when the CPU
+/// has it ([`crate::set_wide_loops`]; the same bits either way).
 #[inline(always)]
 fn apply<F: Float>(xs: &mut [F], f: impl Fn(F) -> F) {
-    let mut chunks = xs.chunks_exact_mut(8);
-    for chunk in &mut chunks {
-        for x in chunk.iter_mut() {
+    wide_loop(Apply(xs, f));
+}
+
+/// The loop of [`apply`]: eight elements at a time (a fixed-size inner
+/// loop the compiler unrolls into vector instructions), then the rest.
+struct Apply<'a, F, G>(&'a mut [F], G);
+
+impl<F: Float, G: Fn(F) -> F> Loop for Apply<'_, F, G> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        let Apply(xs, f) = self;
+        let mut chunks = xs.chunks_exact_mut(8);
+        for chunk in &mut chunks {
+            for x in chunk.iter_mut() {
+                *x = f(*x);
+            }
+        }
+        for x in chunks.into_remainder() {
             *x = f(*x);
         }
-    }
-    for x in chunks.into_remainder() {
-        *x = f(*x);
     }
 }
 
