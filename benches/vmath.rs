@@ -19,6 +19,9 @@ fn libm_sigmoid<F: Float>(x: F) -> F {
     F::one() / (F::one() + (-x).exp())
 }
 
+/// A loop over a slice, timed by [`time`].
+type Contestant<'a, F> = &'a dyn Fn(&mut [F]);
+
 /// The median ns per element of `f` over `xs` (copied fresh each call).
 fn time<F: Float>(xs: &[F], buf: &mut [F], reps: usize, f: &dyn Fn(&mut [F])) -> f64 {
     let start = Instant::now();
@@ -48,7 +51,7 @@ fn compare<F: Float>(n: usize) {
             kernel(s);
             set_wide_loops(true);
         };
-        let contestants: [&dyn Fn(&mut [F]); 3] = [&kernel, &narrow, &libm];
+        let contestants: [Contestant<'_, F>; 3] = [&kernel, &narrow, &libm];
         let mut times = [Vec::new(), Vec::new(), Vec::new()];
         for round in 0..31 {
             for k in 0..3 {
