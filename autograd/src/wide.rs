@@ -13,7 +13,7 @@
 //! no reduction the compiler could reorder, and Rust never contracts
 //! `a * b + c` into a fused multiply-add on its own; so each element sees
 //! the same operations, rounded the same way, at any vector width
-//! (`tests/wide_loops.rs` compares every registered op, values and
+//! (`benches/tests/wide_loops.rs`, built optimized, compares every registered op, values and
 //! gradients, with [`set_wide_loops`] on and off).
 
 use std::sync::OnceLock;

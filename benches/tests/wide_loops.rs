@@ -3,6 +3,13 @@
 //! gradients under all three sweeps, and the costly functions over inputs
 //! spread across every exponent, in f32 and f64, special values included.
 //!
+//! It lives in this crate because the comparison needs optimized code:
+//! unoptimized, neither version is vectorized and both would trivially
+//! agree. The workspace builds `benches` at `opt-level = 3` in the dev
+//! profile too (root `Cargo.toml`), and the engine's generic loops are
+//! compiled here, in the crate that instantiates them, so `cargo test`
+//! compares the real AVX2 and SSE2 code.
+//!
 //! `set_wide_loops` is process-wide, so the comparisons take turns on a
 //! mutex. On a CPU without AVX2 and FMA there is nothing to compare: the
 //! tests check that the engine knows it, and say so.
@@ -13,7 +20,7 @@ use autograd::registry::all_ops;
 use autograd::{Float, Tape, Var, set_wide_loops, wide_loops};
 use ndarray::Array2;
 
-#[path = "support/cases.rs"]
+#[path = "../../autograd/tests/support/cases.rs"]
 mod cases;
 use cases::{Rng, shape_sets};
 
