@@ -6,15 +6,17 @@
 //! `pulp`'s `#[target_feature]` function for the CPU's instruction set,
 //! where the compiler vectorizes it with the wider registers. `pulp`
 //! holds the one `unsafe` call that takes (this workspace forbids its
-//! own). Only costly elementwise functions use it (`ops/unary.rs`,
-//! `UnaryFn::COSTLY_VALUE`).
+//! own). Used by the costly elementwise functions (`ops/unary.rs`,
+//! `UnaryFn::COSTLY_VALUE`), `vmath`'s slice kernels, and in `f64` the
+//! leaves-only sweeps' one-pass pair (`kernels::update_and_acc`).
 //!
 //! **The same bits either way.** The loops run wide are elementwise, with
 //! no reduction the compiler could reorder, and Rust never contracts
 //! `a * b + c` into a fused multiply-add on its own; so each element sees
 //! the same operations, rounded the same way, at any vector width
-//! (`benches/tests/wide_loops.rs`, built optimized, compares every registered op, values and
-//! gradients, with [`set_wide_loops`] on and off).
+//! (`benches/tests/wide_loops.rs`, built optimized, compares every
+//! registered op, values and gradients, with [`set_wide_loops`] on and
+//! off).
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
