@@ -9,6 +9,13 @@
 //! one length does the same work without that cost (the bounds checks fold
 //! away and the loop vectorizes; elementwise, so the results are bitwise
 //! the same); otherwise we fall back to `Zip`.
+//!
+//! The kernels an op's [`Loop`](crate::wide::Loop) reaches are
+//! `#[inline(always)]`: a loop run wide must be inlined whole into
+//! `pulp`'s `#[target_feature]` function ([`crate::wide`]). With
+//! `#[inline]`, `map1_into` stayed a function of its own, compiled for the
+//! baseline, and W1's wide `tanh` ran its SSE2 loop (3.18M instructions
+//! over 20 runs, against 1.71M inlined).
 
 use ndarray::{Array2, Zip};
 
