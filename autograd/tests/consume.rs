@@ -72,11 +72,7 @@ fn every_registered_op_gives_the_bits_of_backward() {
     for spec in all_ops() {
         let arity = spec.domains.len();
         for shapes in shape_sets(spec.shapes) {
-            let values: Vec<Array2<f64>> = shapes
-                .iter()
-                .zip(spec.domains)
-                .map(|(&s, &d)| rng.matrix(s, d))
-                .collect();
+            let values = rng.inputs(&shapes, spec.domains);
             // Every mix of leaf / parameter / constant with at least one
             // input needing a gradient.
             for code in 0..3usize.pow(arity as u32) {

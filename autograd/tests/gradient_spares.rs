@@ -201,11 +201,7 @@ fn every_registered_op_writes_the_bits_of_backward_into_a_spare() {
     let (mut cases, mut written) = (0, 0);
     for spec in all_ops() {
         for shapes in shape_sets(spec.shapes) {
-            let values: Vec<Array2<f64>> = shapes
-                .iter()
-                .zip(spec.domains)
-                .map(|(&s, &d)| rng.matrix(s, d))
-                .collect();
+            let values = rng.inputs(&shapes, spec.domains);
             // `fan`: one input also feeds `Σ x²`, so its gradient is started
             // when the sweep reaches the op and the other's is not (the
             // one-pass pair of `backward_pair_in_place`).

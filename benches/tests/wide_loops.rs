@@ -116,11 +116,7 @@ fn every_registered_op_gives_the_same_bits_wide_and_narrow() {
         let long = |d: usize| if d == 1 { 1 } else { 7 * d };
         sets.push(sets[0].iter().map(|&(r, c)| (long(r), long(c))).collect());
         for shapes in sets {
-            let values: Vec<Array2<f64>> = shapes
-                .iter()
-                .zip(spec.domains)
-                .map(|(&s, &d)| rng.matrix(s, d))
-                .collect();
+            let values = rng.inputs(&shapes, spec.domains);
             for fan in std::iter::once(None).chain((0..values.len()).map(Some)) {
                 let (wide, narrow) = both_ways(|| op_results(spec.apply, &values, fan));
                 assert_eq!(wide, narrow, "{} {shapes:?}, fan {fan:?}", spec.name);

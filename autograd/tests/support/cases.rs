@@ -34,6 +34,15 @@ impl Rng {
     pub fn matrix(&mut self, (r, c): (usize, usize), d: Domain) -> Array2<f64> {
         Array2::from_shape_fn((r, c), |_| self.value(d))
     }
+
+    /// One input per shape, each from its domain: an op's arguments.
+    pub fn inputs(&mut self, shapes: &[(usize, usize)], domains: &[Domain]) -> Vec<Array2<f64>> {
+        shapes
+            .iter()
+            .zip(domains)
+            .map(|(&s, &d)| self.matrix(s, d))
+            .collect()
+    }
 }
 
 /// The input shapes tried for a shape rule (broadcasting both ways).
