@@ -14,7 +14,7 @@
 //! no reduction the compiler could reorder, and Rust never contracts
 //! `a * b + c` into a fused multiply-add on its own; so each element sees
 //! the same operations, rounded the same way, at any vector width
-//! (`benches/tests/wide_loops.rs`, built optimized, compares every
+//! (`optimized/tests/wide_loops.rs`, built optimized, compares every
 //! registered op, values and gradients, with [`set_wide_loops`] on and
 //! off).
 

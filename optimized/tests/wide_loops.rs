@@ -5,7 +5,7 @@
 //!
 //! It lives in this crate because the comparison needs optimized code:
 //! unoptimized, neither version is vectorized and both would trivially
-//! agree. The workspace builds `benches` at `opt-level = 3` in the dev
+//! agree. The workspace builds `optimized` at `opt-level = 3` in the dev
 //! profile too (root `Cargo.toml`), and the engine's generic loops are
 //! compiled here, in the crate that instantiates them, so `cargo test`
 //! compares the real AVX2 and SSE2 code.
