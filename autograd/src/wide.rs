@@ -10,10 +10,10 @@
 //! `UnaryFn::COSTLY_VALUE`), `vmath`'s slice kernels, and in `f64` the
 //! leaves-only sweeps' one-pass pair (`kernels::update_and_acc`).
 //!
-//! A wide loop long enough to split across two threads (`threads.rs`,
-//! `par_zip`) runs wide only in the caller's half: the worker's half is a
-//! closure of its own, compiled for the baseline. The bits are the same;
-//! the caller's half just finishes first.
+//! Not yet wide: a loop long enough for `threads.rs` to split it (from
+//! `PAR_MIN_LEN` = 65,536 values, at any thread count: `par_zip`'s split
+//! is out of line, and its halves are closures compiled for the
+//! baseline). The bits are the same; only the speed-up is missing there.
 //!
 //! **The same bits either way.** The loops run wide are elementwise, with
 //! no reduction the compiler could reorder, and Rust never contracts
